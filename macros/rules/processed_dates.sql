@@ -1,0 +1,26 @@
+{#- A select of the processed dates (column metric_date), one row each: the run's range,
+    or on a full build every date from the first to the last with activity in
+    `activity_relation`.`activity_column`. -#}
+{% macro processed_dates(activity_relation, activity_column) %}
+    {%- set range = storytime.processing_range() -%}
+    {%- if range is none and execute -%}
+        {%- set bounds = run_query(
+            "select min(" ~ activity_column ~ "), max(" ~ activity_column ~ ") from " ~ activity_relation
+        ).rows[0] -%}
+        {%- if bounds[0] is not none -%}
+            {%- set range = {'start': bounds[0], 'end': bounds[1]} -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if range is none -%}
+        select cast(null as date) as metric_date where 1 = 0
+    {%- else -%}
+        select cast(date_day as date) as metric_date
+        from (
+            {{ dbt.date_spine(
+                'day',
+                storytime.date_literal(range.start),
+                storytime.date_literal(range.end + modules.datetime.timedelta(days=1)),
+            ) }}
+        ) as spine
+    {%- endif -%}
+{% endmacro %}

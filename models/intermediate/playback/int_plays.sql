@@ -1,0 +1,152 @@
+-- One row per play (SPEC section 3) for the processed play dates, with its facts computed
+-- from its events before the cut-off (06:00 UTC the day after it began). Everything per
+-- play downstream (completions, percentages, drop-off, bands, views) reads this table.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_dates',
+        date_column='play_date',
+        indexes=[
+            {'columns': ['play_date']},
+            {'columns': ['child_profile_id', 'book_id']},
+            {'columns': ['book_id']},
+        ],
+    )
+}}
+
+with events as (
+
+    select * from {{ ref('int_usage_events_sessionized') }}
+    where {{ storytime.in_processing_range('play_date') }}
+
+),
+
+book_durations as (
+
+    select * from {{ ref('int_book_durations') }}
+
+),
+
+duration_bands as (
+
+    select * from {{ ref('duration_bands') }}
+
+),
+
+plays as (
+
+    select
+        child_profile_id,
+        book_id,
+        play_number,
+        max(case when is_play_start = 1 then usage_event_id end) as first_usage_event_id,
+        min(play_start_at) as play_start_at,
+        min(play_date) as play_date,
+        max(is_session_start) as starts_session,
+        count(*) as event_count,
+        sum(
+            case
+                when is_before_play_cutoff = 1 and is_next_before_play_cutoff = 1
+                    then interval_seconds
+                else 0
+            end
+        ) as watch_seconds,
+        max(case when is_before_play_cutoff = 1 then position_seconds end) as max_position_seconds,
+        {{ storytime.value_at_max('position_seconds', 'event_sequence', 'is_before_play_cutoff = 1') }}
+            as final_position_seconds
+    from events
+    group by child_profile_id, book_id, play_number
+
+),
+
+with_duration as (
+
+    select
+        plays.*,
+        book_durations.duration_seconds
+    from plays
+    left join book_durations
+        on
+            plays.book_id = book_durations.book_id
+            and {{ storytime.valid_on('book_durations', 'plays.play_date') }}
+
+),
+
+measured as (
+
+    select
+        *,
+        case
+            when duration_seconds is null or max_position_seconds is null then false
+            else max_position_seconds >= {{ var('completion_threshold') }} * duration_seconds
+        end as is_complete,
+        case
+            when duration_seconds is null or max_position_seconds is null then null
+            when max_position_seconds >= duration_seconds then cast(100 as {{ dbt.type_numeric() }})
+            else 100 * cast(max_position_seconds as {{ dbt.type_numeric() }}) / duration_seconds
+        end as watch_percentage,
+        case
+            when duration_seconds is null or final_position_seconds is null then null
+            when final_position_seconds >= duration_seconds then 100
+            else 10 * floor(10 * cast(final_position_seconds as {{ dbt.type_numeric() }}) / duration_seconds)
+        end as dropoff_bucket_percent
+    from with_duration
+
+),
+
+banded as (
+
+    select
+        measured.*,
+        duration_bands.duration_band
+    from measured
+    inner join duration_bands
+        on
+            (measured.is_complete and duration_bands.duration_band = 'full_video')
+            or (
+                not measured.is_complete
+                and duration_bands.duration_band != 'full_video'
+                and measured.watch_seconds >= duration_bands.min_watch_seconds
+                and (
+                    duration_bands.max_watch_seconds is null
+                    or measured.watch_seconds < duration_bands.max_watch_seconds
+                )
+            )
+
+),
+
+final as (
+
+    select
+        -- ids
+        child_profile_id,
+        book_id,
+        first_usage_event_id,
+
+        -- strings
+        duration_band,
+
+        -- numerics
+        cast(event_count as integer) as event_count,
+        watch_seconds,
+        max_position_seconds,
+        final_position_seconds,
+        duration_seconds,
+        watch_percentage,
+        cast(dropoff_bucket_percent as integer) as dropoff_bucket_percent,
+
+        -- booleans
+        starts_session = 1 as starts_session,
+        is_complete,
+
+        -- dates
+        play_date,
+
+        -- timestamps
+        play_start_at
+
+    from banded
+
+)
+
+select * from final

@@ -1,0 +1,106 @@
+-- The cleaned events of the run's window (SPEC section 2): known types only, no null keys,
+-- exact duplicates once, negative positions unknown, positions clamped to the book's
+-- duration on the event's day. Ephemeral: inlined into the sessionization, one scan.
+{{ config(materialized='ephemeral') }}
+
+with events as (
+
+    select * from {{ ref('stg_app__usage_events') }}
+    where {{ storytime.event_window('occurred_at') }}
+
+),
+
+event_types as (
+
+    select * from {{ ref('event_types') }}
+
+),
+
+book_durations as (
+
+    select * from {{ ref('int_book_durations') }}
+
+),
+
+valid_events as (
+
+    select
+        events.usage_event_id,
+        events.child_profile_id,
+        events.book_id,
+        events.event_type,
+        event_types.type_rank,
+        event_types.counts_watch_time,
+        events.reported_position_seconds,
+        events.position_seconds,
+        events.occurred_at,
+        {{ storytime.utc_date('events.occurred_at') }} as event_date
+    from events
+    inner join event_types
+        on events.event_type = event_types.event_type
+    where
+        events.child_profile_id is not null
+        and events.book_id is not null
+
+),
+
+with_durations as (
+
+    select
+        valid_events.*,
+        book_durations.duration_seconds
+    from valid_events
+    left join book_durations
+        on
+            valid_events.book_id = book_durations.book_id
+            and {{ storytime.valid_on('book_durations', 'valid_events.event_date') }}
+
+),
+
+numbered_duplicates as (
+
+    select
+        *,
+        row_number() over (
+            partition by
+                child_profile_id, book_id, occurred_at, event_type, reported_position_seconds
+            order by usage_event_id
+        ) as duplicate_number
+    from with_durations
+
+),
+
+final as (
+
+    select
+        -- ids
+        usage_event_id,
+        child_profile_id,
+        book_id,
+
+        -- strings
+        event_type,
+
+        -- numerics
+        type_rank,
+        duration_seconds,
+        case
+            when position_seconds > duration_seconds then duration_seconds
+            else position_seconds
+        end as position_seconds,
+
+        -- booleans
+        counts_watch_time,
+
+        -- dates
+        event_date,
+
+        -- timestamps
+        occurred_at
+
+    from numbered_duplicates
+    where duplicate_number = 1
+
+)
+
+select * from final

@@ -1,0 +1,72 @@
+-- Per book, all time (SPEC section 4): how many plays ended in each 10 % bucket of the
+-- duration (session_count keeps the product spec's name; it counts plays). All eleven
+-- buckets for every book with at least one bucketed play. A run recomputes the books with
+-- bucketed plays on the dates it processed.
+{{
+    config(
+        incremental_strategy='delete+insert',
+        unique_key=['book_id', 'bucket_percent'],
+        indexes=[{'columns': ['book_id', 'bucket_percent'], 'unique': true}],
+    )
+}}
+
+with touched_books as (
+
+    select distinct book_id
+    from {{ ref('int_plays') }}
+    where
+        {{ storytime.in_processing_range('play_date') }}
+        and dropoff_bucket_percent is not null
+
+),
+
+plays as (
+
+    select plays.*
+    from {{ ref('int_plays') }} as plays
+    inner join touched_books
+        on plays.book_id = touched_books.book_id
+    where plays.dropoff_bucket_percent is not null
+
+),
+
+dropoff_buckets as (
+
+    select * from {{ ref('dropoff_buckets') }}
+
+),
+
+bucket_counts as (
+
+    select
+        book_id,
+        dropoff_bucket_percent as bucket_percent,
+        count(*) as play_count
+    from plays
+    group by book_id, dropoff_bucket_percent
+
+),
+
+final as (
+
+    select
+        -- ids
+        touched_books.book_id,
+
+        -- numerics
+        cast(dropoff_buckets.bucket_percent as integer) as bucket_percent,
+        cast(coalesce(bucket_counts.play_count, 0) as integer) as session_count,
+
+        -- timestamps
+        {{ dbt.current_timestamp() }} as updated_at
+
+    from touched_books
+    cross join dropoff_buckets
+    left join bucket_counts
+        on
+            touched_books.book_id = bucket_counts.book_id
+            and dropoff_buckets.bucket_percent = bucket_counts.bucket_percent
+
+)
+
+select * from final

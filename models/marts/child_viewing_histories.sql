@@ -1,0 +1,99 @@
+-- Per child and book, all time (SPEC section 4): views (plays), minutes, completions, last
+-- activity and highest position. A run recomputes the pairs active on the dates it
+-- processed from the per-day and per-play tables (never by adding deltas, so reruns
+-- cannot double-count). Per-child data: never exposed to publishers (COPPA).
+{{
+    config(
+        incremental_strategy='delete+insert',
+        unique_key=['child_profile_id', 'book_id'],
+        indexes=[
+            {'columns': ['child_profile_id', 'book_id'], 'unique': true},
+            {'columns': ['book_id']},
+        ],
+    )
+}}
+
+with touched_pairs as (
+
+    select distinct
+        child_profile_id,
+        book_id
+    from {{ ref('int_child_book_days') }}
+    where {{ storytime.in_processing_range('activity_date') }}
+
+),
+
+child_book_days as (
+
+    select child_book_days.*
+    from {{ ref('int_child_book_days') }} as child_book_days
+    inner join touched_pairs
+        on
+            child_book_days.child_profile_id = touched_pairs.child_profile_id
+            and child_book_days.book_id = touched_pairs.book_id
+
+),
+
+plays as (
+
+    select plays.*
+    from {{ ref('int_plays') }} as plays
+    inner join touched_pairs
+        on
+            plays.child_profile_id = touched_pairs.child_profile_id
+            and plays.book_id = touched_pairs.book_id
+
+),
+
+activity_totals as (
+
+    select
+        child_profile_id,
+        book_id,
+        sum(watched_seconds) as watched_seconds,
+        max(last_event_at) as last_watched_at,
+        max(highest_position_seconds) as highest_position_seconds
+    from child_book_days
+    group by child_profile_id, book_id
+
+),
+
+play_totals as (
+
+    select
+        child_profile_id,
+        book_id,
+        count(*) as total_views,
+        sum(case when is_complete then 1 else 0 end) as completed_count
+    from plays
+    group by child_profile_id, book_id
+
+),
+
+final as (
+
+    select
+        -- ids
+        activity_totals.child_profile_id,
+        activity_totals.book_id,
+
+        -- numerics
+        cast(coalesce(play_totals.total_views, 0) as integer) as total_views,
+        cast(activity_totals.watched_seconds / 60 as numeric(8, 2)) as total_minutes_watched,
+        cast(coalesce(play_totals.completed_count, 0) as integer) as completed_count,
+        cast(coalesce(activity_totals.highest_position_seconds, 0) as integer) as highest_position_seconds,
+
+        -- timestamps
+        activity_totals.last_watched_at,
+        {{ dbt.current_timestamp() }} as created_at,
+        {{ dbt.current_timestamp() }} as updated_at
+
+    from activity_totals
+    left join play_totals
+        on
+            activity_totals.child_profile_id = play_totals.child_profile_id
+            and activity_totals.book_id = play_totals.book_id
+
+)
+
+select * from final

@@ -1,0 +1,184 @@
+"""The sub-commands. Each `register_*` adds its parser and handler."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import StorytimeError, db, dbt_invoke, pipeline, summary
+from .dates import parse_date, parse_range, yesterday_utc
+
+
+def _target() -> db.Target:
+    target = db.resolve()
+    with target.connect():
+        pass
+    return target
+
+
+def register_db(sub) -> None:
+    p = sub.add_parser("db", help="start, stop or locate the embedded PostgreSQL")
+    p.add_argument("action", choices=["start", "stop", "status", "url", "env"])
+    p.set_defaults(handler=run_db)
+
+
+def run_db(args) -> int:
+    explicit = db.explicit_target()
+    if args.action in ("start", "stop") and explicit is not None:
+        raise StorytimeError(
+            f"the environment names a database ({explicit.describe()}); "
+            "the embedded one is used only when no PG* variable or STORYTIME_DATABASE_URL is set"
+        )
+    if args.action == "start":
+        print(f"embedded PostgreSQL running: {db.start_embedded().url}")
+    elif args.action == "stop":
+        print("stopped" if db.stop_embedded() else "not running")
+    elif args.action == "status":
+        print(explicit.describe() if explicit else db.embedded_status())
+    elif args.action == "url":
+        print((explicit or db.start_embedded()).url)
+    else:
+        for key, value in (explicit or db.start_embedded()).env().items():
+            print(f"export {key}='{value}'")
+    return 0
+
+
+def register_init_source(sub) -> None:
+    p = sub.add_parser("init-source", help="create the app's source tables (local, demo, tests)")
+    p.add_argument("--add-missing", action="store_true",
+                   help="on a schema that already has some tables, create only the missing ones")
+    p.set_defaults(handler=run_init_source)
+
+
+def run_init_source(args) -> int:
+    target = _target()
+    dbt_invoke.invoke(target, ["run-operation", "init_source", "--args",
+                               f"{{add_missing: {str(args.add_missing).lower()}}}"])
+    return 0
+
+
+def register_partitions(sub) -> None:
+    p = sub.add_parser("partitions", help="create monthly partitions of usage_events")
+    p.add_argument("--start", help="first month (YYYY-MM-DD inside it); default this month")
+    p.add_argument("--months-ahead", type=int, default=3,
+                   help="months after the current one to create (default 3)")
+    p.set_defaults(handler=run_partitions)
+
+
+def ensure_partitions(target: db.Target, first: dt.date, last: dt.date) -> None:
+    dbt_invoke.invoke(target, ["run-operation", "create_event_partitions", "--args",
+                               f"{{start_month: '{first}', end_month: '{last}'}}"], quiet=True)
+
+
+def run_partitions(args) -> int:
+    today = dt.datetime.now(dt.timezone.utc).date()
+    first = parse_date(args.start, "--start") if args.start else today.replace(day=1)
+    last = today
+    for _ in range(args.months_ahead):
+        last = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    ensure_partitions(_target(), first, last)
+    print(f"partitions present from {first:%Y-%m} to {last:%Y-%m}")
+    return 0
+
+
+def register_generate(sub) -> None:
+    p = sub.add_parser("generate", help="load realistic synthetic events (deterministic per seed)")
+    p.add_argument("--start", required=True, help="first day (YYYY-MM-DD)")
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--children", type=int, default=3000)
+    p.add_argument("--books", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=run_generate)
+
+
+def run_generate(args) -> int:
+    from . import generate
+
+    start = parse_date(args.start, "--start")
+    if args.days < 1 or args.children < 1 or args.books < 1:
+        raise StorytimeError("--days, --children and --books must be positive")
+    target = _target()
+    last = start + dt.timedelta(days=args.days)
+    ensure_partitions(target, start - dt.timedelta(days=1), last + dt.timedelta(days=7))
+    with target.connect() as conn:
+        stats = generate.generate(
+            conn, "public", start, args.days, args.children, args.books, args.seed,
+            progress=lambda done, total: pipeline.progress_bar(done, total, "days generated"),
+        )
+    print(", ".join(f"{k}={v}" for k, v in stats.items() if not isinstance(v, dict)))
+    return 0
+
+
+def register_daily(sub) -> None:
+    p = sub.add_parser("daily", help="the daily job: recompute a date and the day before")
+    p.add_argument("--date", help="the date to process (default: yesterday, UTC)")
+    p.set_defaults(handler=run_daily)
+
+
+def run_daily(args) -> int:
+    day = parse_date(args.date, "--date") if args.date else yesterday_utc()
+    target = _target()
+    first, last = pipeline.daily(target, day)
+    summary.print_summary(target, first, last)
+    return 0
+
+
+def register_backfill(sub) -> None:
+    p = sub.add_parser("backfill", help="recompute a range of dates")
+    p.add_argument("--start", required=True)
+    p.add_argument("--end", required=True)
+    p.add_argument("--chunk-days", type=int, default=10,
+                   help="dates per dbt invocation (default 10)")
+    p.set_defaults(handler=run_backfill)
+
+
+def run_backfill(args) -> int:
+    first, last = parse_range(args.start, args.end)
+    target = _target()
+    pipeline.backfill(target, first, last, args.chunk_days)
+    summary.print_summary(target, first, last)
+    return 0
+
+
+def register_demo(sub) -> None:
+    p = sub.add_parser("demo", help="the whole job on the embedded database with generated data")
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--children", type=int, default=3000)
+    p.add_argument("--books", type=int, default=200)
+    p.set_defaults(handler=run_demo)
+
+
+def run_demo(args) -> int:
+    from . import generate
+
+    target = _target()
+    with target.connect() as conn:
+        has_source = conn.execute("select to_regclass('public.usage_events')").fetchone()[0]
+    if not has_source:
+        dbt_invoke.invoke(target, ["run-operation", "init_source"], quiet=True)
+    with target.connect() as conn:
+        span = conn.execute(
+            "select min(occurred_at)::date, max(occurred_at)::date from public.usage_events"
+        ).fetchone()
+    if span[0] is None:
+        first = yesterday_utc() - dt.timedelta(days=args.days - 1)
+        ensure_partitions(target, first - dt.timedelta(days=1), yesterday_utc() + dt.timedelta(days=7))
+        with target.connect() as conn:
+            stats = generate.generate(
+                conn, "public", first, args.days, args.children, args.books, 1,
+                progress=lambda done, total: pipeline.progress_bar(done, total, "days generated"),
+            )
+        print(f"generated {stats.get('events', '?')} events "
+              f"({stats.get('events_per_minute', '?')} events/minute)")
+        last = yesterday_utc()
+    else:
+        first, last = span
+        print(f"reusing the events already loaded ({first} .. {last})")
+    pipeline.backfill(target, first, last)
+    summary.print_summary(target, max(first, last - dt.timedelta(days=6)), last)
+    return 0
+
+
+REGISTRY = [register_daily, register_backfill, register_db, register_init_source,
+            register_partitions, register_generate, register_demo]
+
+
