@@ -20,7 +20,7 @@
     {%- set parsed = [] -%}
     {%- for value in [start, end] -%}
         {%- set text = value ~ '' -%}
-        {%- if not modules.re.fullmatch('\d{4}-\d{2}-\d{2}', text) -%}
+        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', text) -%}
             {{ exceptions.raise_compiler_error("not a date (YYYY-MM-DD): " ~ text) }}
         {%- endif -%}
         {%- do parsed.append(modules.datetime.date.fromisoformat(text)) -%}

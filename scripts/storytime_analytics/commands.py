@@ -44,29 +44,51 @@ def run_db(args) -> int:
 
 def register_init_source(sub) -> None:
     p = sub.add_parser("init-source", help="create the app's source tables (local, demo, tests)")
-    p.add_argument("--add-missing", action="store_true",
-                   help="on a schema that already has some tables, create only the missing ones")
+    p.add_argument(
+        "--add-missing",
+        action="store_true",
+        help="on a schema that already has some tables, create only the missing ones",
+    )
     p.set_defaults(handler=run_init_source)
 
 
 def run_init_source(args) -> int:
     target = _target()
-    dbt_invoke.invoke(target, ["run-operation", "init_source", "--args",
-                               f"{{add_missing: {str(args.add_missing).lower()}}}"])
+    dbt_invoke.invoke(
+        target,
+        [
+            "run-operation",
+            "init_source",
+            "--args",
+            f"{{add_missing: {str(args.add_missing).lower()}}}",
+        ],
+    )
     return 0
 
 
 def register_partitions(sub) -> None:
     p = sub.add_parser("partitions", help="create monthly partitions of usage_events")
     p.add_argument("--start", help="first month (YYYY-MM-DD inside it); default this month")
-    p.add_argument("--months-ahead", type=int, default=3,
-                   help="months after the current one to create (default 3)")
+    p.add_argument(
+        "--months-ahead",
+        type=int,
+        default=3,
+        help="months after the current one to create (default 3)",
+    )
     p.set_defaults(handler=run_partitions)
 
 
 def ensure_partitions(target: db.Target, first: dt.date, last: dt.date) -> None:
-    dbt_invoke.invoke(target, ["run-operation", "create_event_partitions", "--args",
-                               f"{{start_month: '{first}', end_month: '{last}'}}"], quiet=True)
+    dbt_invoke.invoke(
+        target,
+        [
+            "run-operation",
+            "create_event_partitions",
+            "--args",
+            f"{{start_month: '{first}', end_month: '{last}'}}",
+        ],
+        quiet=True,
+    )
 
 
 def run_partitions(args) -> int:
@@ -101,7 +123,13 @@ def run_generate(args) -> int:
     ensure_partitions(target, start - dt.timedelta(days=1), last + dt.timedelta(days=7))
     with target.connect() as conn:
         stats = generate.generate(
-            conn, "public", start, args.days, args.children, args.books, args.seed,
+            conn,
+            "public",
+            start,
+            args.days,
+            args.children,
+            args.books,
+            args.seed,
             progress=lambda done, total: pipeline.progress_bar(done, total, "days generated"),
         )
     print(", ".join(f"{k}={v}" for k, v in stats.items() if not isinstance(v, dict)))
@@ -126,8 +154,9 @@ def register_backfill(sub) -> None:
     p = sub.add_parser("backfill", help="recompute a range of dates")
     p.add_argument("--start", required=True)
     p.add_argument("--end", required=True)
-    p.add_argument("--chunk-days", type=int, default=10,
-                   help="dates per dbt invocation (default 10)")
+    p.add_argument(
+        "--chunk-days", type=int, default=10, help="dates per dbt invocation (default 10)"
+    )
     p.set_defaults(handler=run_backfill)
 
 
@@ -161,14 +190,24 @@ def run_demo(args) -> int:
         ).fetchone()
     if span[0] is None:
         first = yesterday_utc() - dt.timedelta(days=args.days - 1)
-        ensure_partitions(target, first - dt.timedelta(days=1), yesterday_utc() + dt.timedelta(days=7))
+        ensure_partitions(
+            target, first - dt.timedelta(days=1), yesterday_utc() + dt.timedelta(days=7)
+        )
         with target.connect() as conn:
             stats = generate.generate(
-                conn, "public", first, args.days, args.children, args.books, 1,
+                conn,
+                "public",
+                first,
+                args.days,
+                args.children,
+                args.books,
+                1,
                 progress=lambda done, total: pipeline.progress_bar(done, total, "days generated"),
             )
-        print(f"generated {stats.get('events', '?')} events "
-              f"({stats.get('events_per_minute', '?')} events/minute)")
+        print(
+            f"generated {stats.get('events', '?')} events "
+            f"({stats.get('events_per_minute', '?')} events/minute)"
+        )
         last = yesterday_utc()
     else:
         first, last = span
@@ -178,7 +217,12 @@ def run_demo(args) -> int:
     return 0
 
 
-REGISTRY = [register_daily, register_backfill, register_db, register_init_source,
-            register_partitions, register_generate, register_demo]
-
-
+REGISTRY = [
+    register_daily,
+    register_backfill,
+    register_db,
+    register_init_source,
+    register_partitions,
+    register_generate,
+    register_demo,
+]

@@ -55,7 +55,8 @@ class Target:
         password = p.get("password", "")
         auth = user + (":" + password if password else "") + ("@" if user else "")
         if host.startswith("/"):
-            return f"postgresql://{auth}/{p.get('dbname', '')}?host={host}&port={p.get('port', '5432')}"
+            port = p.get("port", "5432")
+            return f"postgresql://{auth}/{p.get('dbname', '')}?host={host}&port={port}"
         return f"postgresql://{auth}{host}:{p.get('port', '5432')}/{p.get('dbname', '')}"
 
     def env(self) -> dict[str, str]:
@@ -77,7 +78,9 @@ class Target:
             return psycopg.connect(self.conninfo, connect_timeout=10, **kwargs)
         except psycopg.OperationalError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StorytimeError(f"cannot connect to the database ({self.describe()}): {first}") from None
+            raise StorytimeError(
+                f"cannot connect to the database ({self.describe()}): {first}"
+            ) from None
 
     def describe(self) -> str:
         p = self.params
@@ -103,8 +106,13 @@ def explicit_target() -> Target | None:
             raise StorytimeError(f"{URL_VAR} is not a valid connection string: {exc}") from None
         return Target({k: str(v) for k, v in params.items()}, embedded=False)
     if any(os.environ.get(v) for v in PG_VARS):
-        keys = {"PGHOST": "host", "PGPORT": "port", "PGUSER": "user",
-                "PGPASSWORD": "password", "PGDATABASE": "dbname"}
+        keys = {
+            "PGHOST": "host",
+            "PGPORT": "port",
+            "PGUSER": "user",
+            "PGPASSWORD": "password",
+            "PGDATABASE": "dbname",
+        }
         params = {keys[v]: os.environ[v] for v in PG_VARS if os.environ.get(v)}
         params.setdefault("dbname", params.get("user", os.environ.get("USER", "postgres")))
         return Target(params, embedded=False)
@@ -133,8 +141,12 @@ def _server(start: bool):
 def _embedded_target(server) -> Target:
     params = pg_conninfo.conninfo_to_dict(server.get_uri())
     return Target(
-        {"host": str(params["host"]), "port": str(params.get("port", "5432")),
-         "user": EMBEDDED_USER, "dbname": EMBEDDED_DATABASE},
+        {
+            "host": str(params["host"]),
+            "port": str(params.get("port", "5432")),
+            "user": EMBEDDED_USER,
+            "dbname": EMBEDDED_DATABASE,
+        },
         embedded=True,
     )
 

@@ -27,8 +27,9 @@ def ensure_profile() -> None:
         shutil.copyfile(PROJECT_DIR / "profiles.yml.example", profile)
 
 
-def invoke(target: Target, args: list[str], dbt_vars: dict | None = None,
-           quiet: bool = False) -> DbtOutcome:
+def invoke(
+    target: Target, args: list[str], dbt_vars: dict | None = None, quiet: bool = False
+) -> DbtOutcome:
     """Run one dbt command; raise DbtFailure with a one-line reason when it fails."""
     from dbt.cli.main import dbtRunner
 

@@ -27,8 +27,9 @@ def daily(target: Target, day: dt.date) -> tuple[dt.date, dt.date]:
     return first, day
 
 
-def backfill(target: Target, first: dt.date, last: dt.date, chunk_days: int = 10,
-             run_tests: bool = True) -> list[tuple[dt.date, dt.date]]:
+def backfill(
+    target: Target, first: dt.date, last: dt.date, chunk_days: int = 10, run_tests: bool = True
+) -> list[tuple[dt.date, dt.date]]:
     """Recompute first..last in chunks of dates, one dbt invocation per chunk."""
     slices = chunks(first, last, chunk_days)
     dbt_invoke.invoke(target, SEED_AND_SNAPSHOT, quiet=True)

@@ -42,8 +42,12 @@ def print_summary(target: Target, first: dt.date, last: dt.date, top: int = 5) -
             (first, last),
         ).fetchone()[0]
     print(f"\nPlatform, {first} .. {last}")
-    print(format_table(["date", "play_starts", "minutes", "children", "parents",
-                        "active_books", "new_users"], days))
+    print(
+        format_table(
+            ["date", "play_starts", "minutes", "children", "parents", "active_books", "new_users"],
+            days,
+        )
+    )
     print(f"\nTop {top} books by minutes watched, {first} .. {last}")
     print(format_table(["book_id", "title", "minutes", "plays", "completions"], books))
     print(f"\nRejected raw events in the range: {rejected}")

@@ -28,23 +28,33 @@ neighbours as (
 
 ),
 
+gaps as (
+
+    select
+        *,
+        {{ storytime.seconds_between('previous_occurred_at', 'occurred_at') }} as seconds_since_previous,
+        {{ storytime.seconds_between('occurred_at', 'next_occurred_at') }} as seconds_to_next
+    from neighbours
+
+),
+
 flagged as (
 
     select
         *,
         case
             when previous_occurred_at is null then 1
-            when {{ storytime.seconds_between('previous_occurred_at', 'occurred_at') }} > {{ timeout_seconds }} then 1
+            when seconds_since_previous > {{ timeout_seconds }} then 1
             else 0
         end as is_session_start,
         case
             when next_occurred_at is null then 0
             when not counts_watch_time then 0
-            when {{ storytime.seconds_between('occurred_at', 'next_occurred_at') }} > {{ timeout_seconds }} then 0
-            when {{ storytime.seconds_between('occurred_at', 'next_occurred_at') }} > {{ cap_seconds }} then {{ cap_seconds }}
-            else {{ storytime.seconds_between('occurred_at', 'next_occurred_at') }}
+            when seconds_to_next > {{ timeout_seconds }} then 0
+            when seconds_to_next > {{ cap_seconds }} then {{ cap_seconds }}
+            else seconds_to_next
         end as interval_seconds
-    from neighbours
+    from gaps
 
 ),
 

@@ -1,0 +1,43 @@
+# Storytime analytics. `make demo` runs the main job on the embedded database;
+# `make test` runs every check. Both create .venv first (make setup).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CLI := $(BIN)/storytime-analytics
+# Exports the libpq variables of the database in use (embedded unless PG*/STORYTIME_DATABASE_URL set).
+DB_ENV = eval "$$($(CLI) db env)"
+
+.PHONY: setup demo test lint pytest bench clean-db help
+
+help:
+	@echo "make setup   create .venv with pinned dependencies"
+	@echo "make demo    generate 30 days of events, backfill them, print a summary"
+	@echo "make test    lint (sqlfluff, ruff) and run every test on the embedded database"
+
+setup: $(VENV)/.installed profiles.yml
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+profiles.yml: profiles.yml.example
+	cp profiles.yml.example profiles.yml
+
+demo: setup
+	$(CLI) demo
+
+test: setup lint pytest
+
+lint: setup
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	$(DB_ENV) && $(BIN)/sqlfluff lint models analyses snapshots
+
+pytest: setup
+	$(BIN)/pytest
+
+clean-db:
+	-$(CLI) db stop
+	rm -rf .storytime

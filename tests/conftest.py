@@ -1,0 +1,23 @@
+"""Fixtures: the embedded PostgreSQL (or the server the environment names) and a private
+database per test cloned from a template holding the source tables."""
+
+from __future__ import annotations
+
+import pytest
+from storytime_analytics import db
+
+from .support import Warehouse, create_template
+
+
+@pytest.fixture(scope="session")
+def server() -> db.Target:
+    target = db.resolve()
+    create_template(target)
+    return target
+
+
+@pytest.fixture
+def warehouse(server):
+    wh = Warehouse(server)
+    yield wh
+    wh.drop()

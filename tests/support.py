@@ -1,0 +1,154 @@
+"""Test support: a private database per test, loading inputs, running dbt, reading outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from psycopg.types.json import Jsonb
+from storytime_analytics import db, dbt_invoke
+
+SOURCE_SCHEMA = "public"
+TEMPLATE = "storytime_test_template"
+
+# The published tables and their keys (SPEC section 4), in the oracle's vocabulary.
+PUBLISHED = {
+    "daily_book_metrics": ("book_id", "metric_date"),
+    "daily_platform_metrics": ("metric_date",),
+    "child_viewing_histories": ("child_profile_id", "book_id"),
+    "book_dropoff_buckets": ("book_id", "bucket_percent"),
+}
+# Columns set by the clock, not by the data.
+RUN_TIME_COLUMNS = {"created_at", "updated_at"}
+
+SOURCE_COLUMNS = {
+    "publishers": ("id", "name", "created_at"),
+    "books": ("id", "publisher_id", "title", "created_at"),
+    "video_assets": ("id", "book_id", "duration_seconds", "created_at"),
+    "users": ("id", "created_at"),
+    "child_profiles": ("id", "user_id", "created_at"),
+    "usage_events": (
+        "id",
+        "child_profile_id",
+        "book_id",
+        "event_type",
+        "position_seconds",
+        "occurred_at",
+        "created_at",
+        "metadata",
+    ),
+}
+EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def create_template(server: db.Target) -> None:
+    """A database with the source tables and 2025-2026 partitions, cloned by every test."""
+    admin = server.with_database("postgres")
+    with admin.connect(autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{TEMPLATE}"')
+        conn.execute(f'create database "{TEMPLATE}"')
+    target = server.with_database(TEMPLATE)
+    dbt_invoke.invoke(target, ["run-operation", "init_source"], quiet=True)
+    dbt_invoke.invoke(
+        target,
+        [
+            "run-operation",
+            "create_event_partitions",
+            "--args",
+            "{start_month: '2025-10', end_month: '2026-12'}",
+        ],
+        quiet=True,
+    )
+
+
+class Warehouse:
+    """One private database: the source tables of SPEC section 1 and what dbt builds."""
+
+    def __init__(self, server: db.Target):
+        self.name = f"storytime_test_{uuid.uuid4().hex[:10]}"
+        self.admin = server.with_database("postgres")
+        with self.admin.connect(autocommit=True) as conn:
+            conn.execute(f'create database "{self.name}" template "{TEMPLATE}"')
+        self.target = server.with_database(self.name)
+
+    def drop(self) -> None:
+        with self.admin.connect(autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{self.name}" with (force)')
+
+    # -- input -----------------------------------------------------------------
+    def load(self, inputs: dict[str, list[dict]]) -> None:
+        """Insert rows (dicts in the source's column names; missing columns get defaults).
+        Takes the oracle's input names: usage events under "events"."""
+        with self.target.connect() as conn, conn.cursor() as cur:
+            for table, columns in SOURCE_COLUMNS.items():
+                rows = inputs.get("events" if table == "usage_events" else table) or []
+                if not rows:
+                    continue
+                values = [tuple(_source_value(table, c, row) for c in columns) for row in rows]
+                with cur.copy(
+                    f"copy {SOURCE_SCHEMA}.{table} ({', '.join(columns)}) from stdin"
+                ) as copy:
+                    for value in values:
+                        copy.write_row(value)
+
+    def execute(self, sql: str, params=None) -> None:
+        with self.target.connect() as conn:
+            conn.execute(sql, params)
+
+    # -- dbt -------------------------------------------------------------------
+    def build(
+        self, start: dt.date | None = None, end: dt.date | None = None, tests: bool = False
+    ) -> None:
+        """One dbt invocation: seeds, snapshots and models (and data tests when asked) for
+        the dates start..end, or a full build when start is None."""
+        dbt_vars = None
+        if start is not None:
+            dbt_vars = {"start_date": start.isoformat(), "end_date": (end or start).isoformat()}
+        args = (
+            ["build"]
+            if tests
+            else ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
+        )
+        dbt_invoke.invoke(self.target, args, dbt_vars=dbt_vars, quiet=True)
+
+    # -- output ----------------------------------------------------------------
+    def rows(self, table: str, schema: str = "analytics", where: str = "") -> list[dict]:
+        keys = PUBLISHED.get(table)
+        order = f" order by {', '.join(keys)}" if keys else ""
+        with self.target.connect() as conn, conn.cursor() as cur:
+            cur.execute(f"select * from {schema}.{table} {where}{order}")
+            names = [d.name for d in cur.description]
+            return [
+                {n: v for n, v in zip(names, row, strict=True) if n not in RUN_TIME_COLUMNS}
+                for row in cur.fetchall()
+            ]
+
+    def published(self) -> dict[str, list[dict]]:
+        return {table: self.rows(table) for table in PUBLISHED}
+
+
+def _source_value(table: str, column: str, row: dict):
+    if column in row:
+        value = row[column]
+        return Jsonb(value) if column == "metadata" and value is not None else value
+    if column == "created_at":
+        if table == "usage_events" and row.get("occurred_at") is not None:
+            return row["occurred_at"]
+        return EPOCH
+    if column in ("name", "title"):
+        return f"{table} {row.get('id')}"
+    return None
+
+
+def normalise(rows: list[dict], keys: tuple[str, ...], columns: set[str] | None = None) -> dict:
+    """Rows keyed by their primary key, values compared as exact Decimals / plain ints."""
+    out = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        out[key] = {
+            c: (Decimal(str(v)) if isinstance(v, (Decimal, float)) else v)
+            for c, v in row.items()
+            if (columns is None or c in columns) and c not in RUN_TIME_COLUMNS
+        }
+    return out
