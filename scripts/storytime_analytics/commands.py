@@ -7,11 +7,32 @@ import datetime as dt
 from . import StorytimeError, db, dbt_invoke, pipeline, summary
 from .dates import parse_date, parse_range, yesterday_utc
 
+SOURCE_SCHEMA = "public"
+SOURCE_TABLES = ("usage_events", "books", "video_assets", "publishers", "users", "child_profiles")
+
 
 def _target() -> db.Target:
     target = db.resolve()
     with target.connect():
         pass
+    return target
+
+
+def _target_with_sources() -> db.Target:
+    """The database, after checking the app's source tables are there."""
+    target = _target()
+    with target.connect() as conn:
+        missing = [
+            table
+            for table in SOURCE_TABLES
+            if conn.execute("select to_regclass(%s)", (f"{SOURCE_SCHEMA}.{table}",)).fetchone()[0]
+            is None
+        ]
+    if missing:
+        raise StorytimeError(
+            f"source tables missing in schema {SOURCE_SCHEMA}: {', '.join(missing)} "
+            "(for a local database: storytime-analytics init-source)"
+        )
     return target
 
 
@@ -144,7 +165,7 @@ def register_daily(sub) -> None:
 
 def run_daily(args) -> int:
     day = parse_date(args.date, "--date") if args.date else yesterday_utc()
-    target = _target()
+    target = _target_with_sources()
     first, last = pipeline.daily(target, day)
     summary.print_summary(target, first, last)
     return 0
@@ -162,7 +183,7 @@ def register_backfill(sub) -> None:
 
 def run_backfill(args) -> int:
     first, last = parse_range(args.start, args.end)
-    target = _target()
+    target = _target_with_sources()
     pipeline.backfill(target, first, last, args.chunk_days)
     summary.print_summary(target, first, last)
     return 0
