@@ -19,9 +19,18 @@
         {%- set upper = (lower + modules.datetime.timedelta(days=32)).replace(day=1) -%}
         {%- set name = 'usage_events_y' ~ lower.strftime('%Y') ~ 'm' ~ lower.strftime('%m') -%}
         {%- if adapter.get_relation(database=target.database, schema=var('source_schema'), identifier=name) is none -%}
+            {#- A plain create fails when the default partition already holds rows of
+                this month: create the table, move those rows, then attach it. -#}
             {% call statement('partition_' ~ name) %}
-                create table {{ schema }}.{{ name }} partition of {{ schema }}.usage_events
-                for values from ('{{ lower }} 00:00:00+00') to ('{{ upper }} 00:00:00+00')
+                create table {{ schema }}.{{ name }}
+                    (like {{ schema }}.usage_events including defaults including constraints);
+                insert into {{ schema }}.{{ name }}
+                    select * from {{ schema }}.usage_events_default
+                    where occurred_at >= '{{ lower }} 00:00:00+00' and occurred_at < '{{ upper }} 00:00:00+00';
+                delete from {{ schema }}.usage_events_default
+                    where occurred_at >= '{{ lower }} 00:00:00+00' and occurred_at < '{{ upper }} 00:00:00+00';
+                alter table {{ schema }}.usage_events attach partition {{ schema }}.{{ name }}
+                    for values from ('{{ lower }} 00:00:00+00') to ('{{ upper }} 00:00:00+00')
             {% endcall %}
             {%- do created.append(name) -%}
         {%- endif -%}

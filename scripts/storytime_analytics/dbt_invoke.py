@@ -7,12 +7,9 @@ import os
 import shutil
 from dataclasses import dataclass
 
-from . import PROJECT_DIR, StorytimeError
+from . import PROJECT_DIR
 from .db import Target
-
-
-class DbtFailure(StorytimeError):
-    """dbt ran but a model or test failed (exit code 1: data, 3: infrastructure)."""
+from .errors import DataTestFailure, InfrastructureFailure
 
 
 @dataclass
@@ -30,7 +27,7 @@ def ensure_profile() -> None:
 def invoke(
     target: Target, args: list[str], dbt_vars: dict | None = None, quiet: bool = False
 ) -> DbtOutcome:
-    """Run one dbt command; raise DbtFailure with a one-line reason when it fails."""
+    """Run one dbt command; raise a one-line DataTestFailure or InfrastructureFailure."""
     from dbt.cli.main import dbtRunner
 
     ensure_profile()
@@ -41,18 +38,27 @@ def invoke(
     if quiet:
         full = ["--quiet", *full]
     result = dbtRunner().invoke(full)
+    where = (
+        f" for {dbt_vars['start_date']}..{dbt_vars['end_date']}"
+        if dbt_vars and ("start_date" in dbt_vars)
+        else ""
+    )
     if result.exception is not None:
-        raise DbtFailure(f"dbt {args[0]} failed: {_first_line(result.exception)}")
+        raise InfrastructureFailure(f"dbt {args[0]}{where} failed: {_first_line(result.exception)}")
     results = list(getattr(result.result, "results", None) or [])
     if not result.success:
-        failed = [r for r in results if str(r.status) in ("error", "fail", "runtime error")]
-        if failed:
-            first = failed[0]
-            name = getattr(first.node, "name", "?")
-            reason = _first_line(first.message or first.status)
-            more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-            raise DbtFailure(f"dbt {args[0]}: {name} {first.status}: {reason}{more}")
-        raise DbtFailure(f"dbt {args[0]} failed")
+        errors = [r for r in results if str(r.status) in ("error", "runtime error")]
+        failures = [r for r in results if str(r.status) == "fail"]
+        for group, kind in ((errors, InfrastructureFailure), (failures, DataTestFailure)):
+            if group:
+                first = group[0]
+                name = getattr(first.node, "name", "?")
+                reason = _first_line(first.message or first.status)
+                if "statement timeout" in reason:
+                    reason += " (raise --statement-timeout)"
+                more = f" (and {len(group) - 1} more)" if len(group) > 1 else ""
+                raise kind(f"dbt {args[0]}{where}: {name} {first.status}: {reason}{more}")
+        raise InfrastructureFailure(f"dbt {args[0]}{where} failed")
     return DbtOutcome(success=True, results=results)
 
 

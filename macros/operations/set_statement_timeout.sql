@@ -1,0 +1,15 @@
+{#- Pre-hook of every model: its statements run under statement_timeout (var
+    statement_timeout_seconds, default 30; the runner raises it for backfills), so a
+    runaway query cannot hold the database. `set local`: it ends with the model's
+    transaction. -#}
+{% macro set_statement_timeout() %}
+    {{ return(adapter.dispatch('set_statement_timeout', 'storytime')()) }}
+{% endmacro %}
+
+{% macro default__set_statement_timeout() %}
+    {#- Spark has no per-statement timeout: nothing to set. -#}
+{% endmacro %}
+
+{% macro postgres__set_statement_timeout() -%}
+    set local statement_timeout = '{{ var("statement_timeout_seconds") | int }}s'
+{%- endmacro %}
