@@ -10,10 +10,16 @@
     )
 }}
 
-with touched_books as (
+with all_plays as (
+
+    select * from {{ ref('int_plays') }}
+
+),
+
+touched_books as (
 
     select distinct book_id
-    from {{ ref('int_plays') }}
+    from all_plays
     where
         {{ storytime.in_processing_range('play_date') }}
         and dropoff_bucket_percent is not null
@@ -23,7 +29,7 @@ with touched_books as (
 plays as (
 
     select plays.*
-    from {{ ref('int_plays') }} as plays
+    from all_plays as plays
     inner join touched_books
         on plays.book_id = touched_books.book_id
     where plays.dropoff_bucket_percent is not null

@@ -13,12 +13,24 @@
     )
 }}
 
-with touched_pairs as (
+with all_child_book_days as (
+
+    select * from {{ ref('int_child_book_days') }}
+
+),
+
+all_plays as (
+
+    select * from {{ ref('int_plays') }}
+
+),
+
+touched_pairs as (
 
     select distinct
         child_profile_id,
         book_id
-    from {{ ref('int_child_book_days') }}
+    from all_child_book_days
     where {{ storytime.in_processing_range('activity_date') }}
 
 ),
@@ -26,7 +38,7 @@ with touched_pairs as (
 child_book_days as (
 
     select child_book_days.*
-    from {{ ref('int_child_book_days') }} as child_book_days
+    from all_child_book_days as child_book_days
     inner join touched_pairs
         on
             child_book_days.child_profile_id = touched_pairs.child_profile_id
@@ -37,7 +49,7 @@ child_book_days as (
 plays as (
 
     select plays.*
-    from {{ ref('int_plays') }} as plays
+    from all_plays as plays
     inner join touched_pairs
         on
             plays.child_profile_id = touched_pairs.child_profile_id
