@@ -11,5 +11,5 @@
 {% endmacro %}
 
 {% macro postgres__set_statement_timeout() -%}
-    set local statement_timeout = '{{ var("statement_timeout_seconds") | int }}s'
+    set local statement_timeout = '{{ (var("statement_timeout_seconds") * 1000) | round | int }}ms'
 {%- endmacro %}

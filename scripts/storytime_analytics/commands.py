@@ -268,6 +268,8 @@ def run_demo(args) -> int:
     return 0
 
 
+from . import privacy  # noqa: E402  (COPPA commands, SPEC section 6)
+
 REGISTRY = [
     register_daily,
     register_backfill,
@@ -276,4 +278,6 @@ REGISTRY = [
     register_partitions,
     register_generate,
     register_demo,
+    privacy.register_forget_child,
+    privacy.register_retention,
 ]

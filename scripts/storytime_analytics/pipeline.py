@@ -13,7 +13,13 @@ from .dates import chunks, date_vars
 from .db import Target
 from .errors import InfrastructureFailure, StorytimeError
 
-SEED_AND_SNAPSHOT = ["build", "--select", "resource_type:seed resource_type:snapshot"]
+SEED_AND_SNAPSHOT = [
+    "build",
+    "--select",
+    "resource_type:seed resource_type:snapshot",
+    "--indirect-selection",
+    "cautious",
+]
 # An arbitrary constant: the advisory lock every storytime-analytics job takes.
 LOCK_KEY = 5_707_104_926
 # Late-committing transactions can make rows with an older created_at appear after a run
