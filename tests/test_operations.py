@@ -6,7 +6,6 @@ import datetime as dt
 import threading
 
 import pytest
-
 from storytime_analytics import generate, pipeline, runlog
 from storytime_analytics.errors import InfrastructureFailure
 
@@ -46,10 +45,11 @@ def test_late_rows_are_picked_up_by_the_next_daily_run(generated):
 
     # A tablet uploads, days later, a whole play of FIRST (received now).
     wh.execute(
-        """insert into public.usage_events
-               (id, child_profile_id, book_id, event_type, position_seconds, occurred_at, created_at)
+        """insert into public.usage_events (id, child_profile_id, book_id, event_type,
+                                            position_seconds, occurred_at, created_at)
            select 800000000 + n, (select min(id) from public.child_profiles),
-                  (select min(id) from public.books), case when n = 0 then 'play_start' else 'heartbeat' end,
+                  (select min(id) from public.books),
+                  case when n = 0 then 'play_start' else 'heartbeat' end,
                   45 * n, %s::timestamptz + n * interval '45 seconds',
                   (select max(created_at) from public.usage_events) + interval '1 hour'
            from generate_series(0, 4) as n""",
