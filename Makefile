@@ -33,7 +33,7 @@ test: setup lint pytest
 lint: setup
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
-	$(DB_ENV) && $(BIN)/sqlfluff lint models analyses snapshots
+	$(DB_ENV) && $(BIN)/sqlfluff lint models
 
 pytest: setup
 	$(BIN)/pytest
