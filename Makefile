@@ -7,12 +7,13 @@ CLI := $(BIN)/storytime-analytics
 # Exports the libpq variables of the database in use (embedded unless PG*/STORYTIME_DATABASE_URL set).
 DB_ENV = eval "$$($(CLI) db env)"
 
-.PHONY: setup demo test lint pytest bench clean-db help
+.PHONY: setup demo test lint pytest bench clean-db help test-airflow
 
 help:
 	@echo "make setup   create .venv with pinned dependencies"
 	@echo "make demo    generate 30 days of events, backfill them, print a summary"
 	@echo "make test    lint (sqlfluff, ruff) and run every test on the embedded database"
+	@echo "make bench   measure the daily run against the floor on ~8 M generated events"
 
 setup: $(VENV)/.installed profiles.yml
 
@@ -37,6 +38,20 @@ lint: setup
 
 pytest: setup
 	$(BIN)/pytest
+
+# Generates a ~8 M event dataset once (database storytime_bench), then measures.
+bench: setup
+	$(CLI) bench
+
+# The Airflow DAG, run for real by `airflow dags test` (tests/airflow). Airflow lives in
+# its own .venv-airflow so its dependency set never fights the project's (dbt) one.
+test-airflow: setup .venv-airflow/.installed
+	$(BIN)/pytest tests/airflow -q
+
+.venv-airflow/.installed:
+	$(PYTHON) -m venv .venv-airflow
+	.venv-airflow/bin/pip install --quiet "apache-airflow==3.3.*"
+	touch $@
 
 clean-db:
 	-$(CLI) db stop

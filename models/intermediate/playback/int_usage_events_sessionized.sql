@@ -2,6 +2,12 @@
 -- seconds each event contributes as the first event of a counted interval. This is the one
 -- sorted pass over the window; int_plays and int_child_book_days both read it.
 -- Rebuilt on every run for the run's window only (a scratch table, not history).
+{{
+    config(
+        unlogged=true,
+        pre_hook="{{ storytime.tune_ordered_pass() }}",
+    )
+}}
 {%- set timeout_seconds = var('session_timeout_minutes') * 60 -%}
 {%- set cap_seconds = var('heartbeat_cap_seconds') -%}
 {%- set cutoff_hours = var('play_cutoff_hours_next_day') %}

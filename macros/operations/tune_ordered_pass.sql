@@ -1,0 +1,17 @@
+{#- Pre-hook of the one model that sorts a day's events (int_usage_events_sessionized):
+    enough work_mem for the sort to stay in memory (set for this statement only, not the
+    server), and no index walk: reading a day through the (child, book, time) index with
+    random heap reads is several times slower than a sequential scan of the day's
+    partition plus one sort. -#}
+{% macro tune_ordered_pass() %}
+    {{ return(adapter.dispatch('tune_ordered_pass', 'storytime')()) }}
+{% endmacro %}
+
+{% macro default__tune_ordered_pass() %}
+{% endmacro %}
+
+{% macro postgres__tune_ordered_pass() -%}
+    set local work_mem = '{{ var("ordered_pass_work_mem") }}';
+    set local enable_indexscan = off;
+    set local enable_bitmapscan = off
+{%- endmacro %}

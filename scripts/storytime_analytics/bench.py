@@ -1,0 +1,241 @@
+"""`storytime-analytics bench` / `make bench`: how close the daily run is to the hardware's
+floor, measured in one run on the embedded database (every figure a median of several
+repetitions, compared as ratios because the machine is shared and noisy).
+
+Dataset (generated once into the database `storytime_bench` and reused): a benchmark
+day with about 5 M events, about 1 M on each neighbouring day, and 29 lighter days of
+history before them, all backfilled once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from . import db, dbt_invoke, generate, pipeline
+from .summary import format_table
+
+BENCH_DATABASE = "storytime_bench"
+BENCH_DAY = dt.date(2026, 3, 18)
+HISTORY_DAYS = 29
+# (first day, days, children, seed): ~23 events per child per day.
+SLICES = (
+    (BENCH_DAY - dt.timedelta(days=HISTORY_DAYS + 1), HISTORY_DAYS, 3_000, 11),
+    (BENCH_DAY - dt.timedelta(days=1), 1, 45_000, 12),
+    (BENCH_DAY + dt.timedelta(days=1), 1, 45_000, 13),
+    (BENCH_DAY, 1, 220_000, 14),
+)
+FIRST_DAY = SLICES[0][0]
+LAST_DAY = BENCH_DAY + dt.timedelta(days=1)
+
+
+def day_bounds(day: dt.date, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(), dt.timezone.utc)
+    return start, start + dt.timedelta(days=days)
+
+
+def prepare(server: db.Target) -> db.Target:
+    """The benchmark database, generated and backfilled on first use."""
+    target = server.with_database(BENCH_DATABASE)
+    with server.with_database("postgres").connect(autocommit=True) as conn:
+        exists = conn.execute(
+            "select 1 from pg_database where datname = %s", (BENCH_DATABASE,)
+        ).fetchone()
+        if not exists:
+            conn.execute(f'create database "{BENCH_DATABASE}"')
+    with target.connect() as conn:
+        ready = conn.execute("select to_regclass('analytics_ops.bench_ready')").fetchone()[0]
+    if ready:
+        return target
+    print("generating the benchmark dataset (once)...", file=sys.stderr)
+    with target.connect() as conn:
+        has_source = conn.execute("select to_regclass('public.usage_events')").fetchone()[0]
+    if not has_source:
+        dbt_invoke.invoke(target, ["run-operation", "init_source"], quiet=True)
+    dbt_invoke.invoke(
+        target,
+        [
+            "run-operation",
+            "create_event_partitions",
+            "--args",
+            f"{{start_month: '{FIRST_DAY}', end_month: '{LAST_DAY}'}}",
+        ],
+        quiet=True,
+    )
+    with target.connect() as conn:
+        for first, days, children, seed in SLICES:
+            stats = generate.generate(conn, "public", first, days, children, 300, seed)
+            print(f"  {first} +{days}d: {stats['events']} events", file=sys.stderr)
+        conn.execute("analyze public.usage_events")
+    pipeline.backfill(target, FIRST_DAY, LAST_DAY, chunk_days=8)
+    with target.connect() as conn:
+        conn.execute("create table analytics_ops.bench_ready (ready_at timestamptz default now())")
+    return target
+
+
+def floor_seconds(target: db.Target) -> float:
+    """One ordered pass over the day's events, consumed in the server, not returned."""
+    start, end = day_bounds(BENCH_DAY)
+    with target.connect() as conn:
+        conn.execute("set enable_indexscan = off")
+        conn.execute("set enable_bitmapscan = off")
+        conn.execute("set work_mem = '1GB'")
+        began = time.perf_counter()
+        conn.execute(
+            """select count(*), max(occurred_at) from (
+                   select child_profile_id, book_id, occurred_at from public.usage_events
+                   where occurred_at >= %s and occurred_at < %s
+                   order by child_profile_id, book_id, occurred_at offset 0) as ordered""",
+            (start, end),
+        ).fetchone()
+        return time.perf_counter() - began
+
+
+def models_seconds(target: db.Target) -> float:
+    """SQL time of the models alone for the benchmark day (dbt start-up excluded)."""
+    outcome = dbt_invoke.invoke(
+        target,
+        ["run"],
+        dbt_vars={"date": BENCH_DAY.isoformat(), "statement_timeout_seconds": 600},
+        quiet=True,
+    )
+    return sum(r.execution_time for r in outcome.results)
+
+
+def daily_run(target: db.Target) -> tuple[float, float]:
+    """The daily job as cron runs it: wall seconds and the runner's peak RSS (MB)."""
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "storytime_analytics.cli", "daily", "--date", BENCH_DAY.isoformat()],
+        check=True,
+        capture_output=True,
+        env={**target.env(), **_path_env()},
+    )
+    seconds = time.perf_counter() - began
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, rss_mb
+
+
+def _path_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+
+
+NAIVE_REPORT = """
+    with events as (
+        select book_id, child_profile_id, event_type, occurred_at,
+               lead(occurred_at) over (partition by child_profile_id, book_id
+                                       order by occurred_at) as next_at
+        from public.usage_events
+        where occurred_at >= %(start)s and occurred_at < %(end)s
+          and event_type in ('play_start', 'resume', 'heartbeat', 'pause', 'play_end')
+    )
+    select book_id,
+           count(*) filter (where event_type = 'play_start') as play_starts,
+           count(*) filter (where event_type = 'play_end') as play_ends,
+           sum(case when event_type not in ('pause', 'play_end')
+                     and next_at - occurred_at <= interval '60 minutes'
+                    then least(extract(epoch from next_at - occurred_at), 45) else 0 end) / 60
+               as minutes
+    from events group by book_id order by minutes desc
+"""
+MART_REPORT = """
+    select book_id, sum(total_play_starts) as play_starts, sum(total_play_ends) as play_ends,
+           sum(total_minutes_watched) as minutes
+    from analytics.daily_book_metrics
+    where metric_date between %(first)s and %(last)s
+    group by book_id order by minutes desc
+"""
+DASHBOARD = {
+    "platform today": """select total_minutes_watched, unique_children
+        from analytics.daily_platform_metrics where metric_date = %(last)s""",
+    "7-day trend": """select sum(total_minutes_watched) filter (where metric_date > %(last)s - 7),
+               sum(total_minutes_watched) filter (where metric_date <= %(last)s - 7)
+        from analytics.daily_platform_metrics where metric_date > %(last)s - 14""",
+    "top 5 by minutes": """select book_id, sum(total_minutes_watched) as minutes
+        from analytics.daily_book_metrics where metric_date > %(last)s - 7
+        group by book_id order by minutes desc limit 5""",
+    "top 5 by completion": """select book_id, completion_rate from analytics.book_engagement
+        where total_views >= 20 order by completion_rate desc, book_id limit 5""",
+    "book 30-day chart": """select metric_date, total_minutes_watched
+        from analytics.daily_book_metrics
+        where book_id = %(book)s and metric_date > %(last)s - 30 order by metric_date""",
+    "drop-off histogram": """select bucket_percent, session_count
+        from analytics.book_dropoff_buckets where book_id = %(book)s order by bucket_percent""",
+}
+
+
+def query_seconds(target: db.Target, sql: str, params: dict, repeat: int) -> list[float]:
+    with target.connect() as conn:
+        conn.execute(sql, params).fetchall()  # warm
+        out = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            conn.execute(sql, params).fetchall()
+            out.append(time.perf_counter() - began)
+    return out
+
+
+def run(repeat: int = 3) -> str:
+    server = db.resolve()
+    target = prepare(server)
+    start, end = day_bounds(BENCH_DAY)
+    with target.connect() as conn:
+        events = conn.execute(
+            "select count(*) from public.usage_events where occurred_at >= %s and occurred_at < %s",
+            (start, end),
+        ).fetchone()[0]
+        book = conn.execute(
+            "select book_id from analytics.book_engagement order by total_views desc limit 1"
+        ).fetchone()[0]
+    params = {
+        "start": day_bounds(BENCH_DAY - dt.timedelta(days=29))[0],
+        "end": end,
+        "first": BENCH_DAY - dt.timedelta(days=29),
+        "last": BENCH_DAY,
+        "book": book,
+    }
+
+    rows = []
+    floor = [floor_seconds(target) for _ in range(repeat)]
+    rows.append(("floor: ordered pass over the day", floor))
+    models = [models_seconds(target) for _ in range(repeat)]
+    rows.append(("models for the day (SQL time)", models))
+    daily = [daily_run(target) for _ in range(max(2, repeat - 1))]
+    rows.append(("daily job (D-1 and D, dbt start-up, tests)", [d[0] for d in daily]))
+    naive = query_seconds(target, NAIVE_REPORT, params, repeat)
+    rows.append(("naive 30-day report from raw events", naive))
+    mart = query_seconds(target, MART_REPORT, params, 10 * repeat)
+    rows.append(("30-day report from daily_book_metrics", mart))
+    dashboard: list[float] = []
+    for name, sql in DASHBOARD.items():
+        timings = query_seconds(target, sql, params, 20)
+        dashboard += timings
+        rows.append((f"dashboard: {name}", timings))
+
+    table = [
+        (name, len(t), f"{statistics.median(t):.3f}", f"{min(t):.3f}", f"{max(t):.3f}")
+        for name, t in rows
+    ]
+    print(format_table(["measure", "runs", "median_s", "min_s", "max_s"], table))
+    f, m = statistics.median(floor), statistics.median(models)
+    a, b = statistics.median(naive), statistics.median(mart)
+    p95 = statistics.quantiles(dashboard, n=20)[-1] * 1000
+    line = (
+        f"bench: events={events} daily_run_s={statistics.median(d[0] for d in daily):.1f} "
+        f"models_s={m:.2f} floor_s={f:.2f} ratio={m / f:.2f} naive_report_s={a:.2f} "
+        f"mart_report_s={b:.4f} report_speedup={a / b:.0f} dashboard_p95_ms={p95:.1f} "
+        f"runner_rss_mb={max(d[1] for d in daily):.0f}"
+    )
+    print(line)
+    return line
+
+
+def register_bench(sub) -> None:
+    p = sub.add_parser("bench", help="measure the daily run against the floor (make bench)")
+    p.add_argument("--repeat", type=int, default=3, help="repetitions per measure (default 3)")
+    p.set_defaults(handler=lambda args: (run(args.repeat), 0)[1])
