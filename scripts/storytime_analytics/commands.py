@@ -268,7 +268,7 @@ def run_demo(args) -> int:
     return 0
 
 
-from . import privacy  # noqa: E402  (COPPA commands, SPEC section 6)
+from . import bench, privacy  # noqa: E402  (bench: issue 6; privacy: SPEC section 6)
 
 REGISTRY = [
     register_daily,
@@ -280,4 +280,5 @@ REGISTRY = [
     register_demo,
     privacy.register_forget_child,
     privacy.register_retention,
+    bench.register_bench,
 ]
