@@ -18,6 +18,7 @@ import sys
 import time
 
 from . import db, dbt_invoke, generate, pipeline
+from .errors import InfrastructureFailure
 from .summary import format_table
 
 BENCH_DATABASE = "storytime_bench"
@@ -31,6 +32,8 @@ SLICES = (
     (BENCH_DAY, 1, 220_000, 14),
 )
 FIRST_DAY = SLICES[0][0]
+# The benchmark day is larger than a day the 30 s default is meant for (see README).
+DAILY_STATEMENT_TIMEOUT = 300
 LAST_DAY = BENCH_DAY + dt.timedelta(days=1)
 
 
@@ -110,12 +113,23 @@ def models_seconds(target: db.Target) -> float:
 def daily_run(target: db.Target) -> tuple[float, float]:
     """The daily job as cron runs it: wall seconds and the runner's peak RSS (MB)."""
     began = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "storytime_analytics.cli", "daily", "--date", BENCH_DAY.isoformat()],
-        check=True,
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "storytime_analytics.cli",
+            "daily",
+            "--date",
+            BENCH_DAY.isoformat(),
+            "--statement-timeout",
+            str(DAILY_STATEMENT_TIMEOUT),
+        ],
         capture_output=True,
+        text=True,
         env={**target.env(), **_path_env()},
     )
+    if result.returncode != 0:
+        raise InfrastructureFailure(f"the daily run failed: {result.stderr.strip()[-300:]}")
     seconds = time.perf_counter() - began
     rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return seconds, rss_mb
@@ -203,8 +217,10 @@ def run(repeat: int = 3) -> str:
     rows = []
     floor = [floor_seconds(target) for _ in range(repeat)]
     rows.append(("floor: ordered pass over the day", floor))
+    print(f"floor: {floor}", file=sys.stderr, flush=True)
     models = [models_seconds(target) for _ in range(repeat)]
     rows.append(("models for the day (SQL time)", models))
+    print(f"models: {models}", file=sys.stderr, flush=True)
     daily = [daily_run(target) for _ in range(max(2, repeat - 1))]
     rows.append(("daily job (D-1 and D, dbt start-up, tests)", [d[0] for d in daily]))
     naive = query_seconds(target, NAIVE_REPORT, params, repeat)

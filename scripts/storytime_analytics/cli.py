@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+import psycopg
+
 from . import StorytimeError, commands
+from .errors import INTERNAL_ERROR, InfrastructureFailure
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +33,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("storytime-analytics: interrupted", file=sys.stderr)
         return 130
+    except psycopg.OperationalError as exc:  # the database went away mid-run: retryable
+        print(f"storytime-analytics: error: database failure: {_first_line(exc)}", file=sys.stderr)
+        return InfrastructureFailure.exit_code
+    except Exception as exc:  # a bug: still one line, and a code of its own
+        print(
+            f"storytime-analytics: internal error: {type(exc).__name__}: {_first_line(exc)}",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
 
 
 if __name__ == "__main__":

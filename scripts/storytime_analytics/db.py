@@ -79,7 +79,7 @@ class Target:
             return psycopg.connect(self.conninfo, connect_timeout=10, **kwargs)
         except psycopg.OperationalError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StorytimeError(
+            raise InfrastructureFailure(
                 f"cannot connect to the database ({self.describe()}): {first}"
             ) from None
 

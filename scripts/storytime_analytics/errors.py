@@ -5,7 +5,9 @@
   the code must be looked at);
 - 2 StorytimeError: bad input or configuration (do not retry);
 - 3 InfrastructureFailure: the database is unreachable, a statement timed out, a model
-  failed to build, the lock was not free (retry later).
+  failed to build, the lock was not free (retry later);
+- 4 an unexpected internal error (a bug): reported on one line; retried like 3, since a
+  crash is more often a transient condition than a deterministic bug.
 """
 
 from . import StorytimeError
@@ -17,3 +19,6 @@ class DataTestFailure(StorytimeError):
 
 class InfrastructureFailure(StorytimeError):
     exit_code = 3
+
+
+INTERNAL_ERROR = 4
