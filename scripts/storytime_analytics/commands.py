@@ -75,6 +75,20 @@ def register_init_source(sub) -> None:
 
 def run_init_source(args) -> int:
     target = _target()
+    with target.connect() as conn:
+        existing = [
+            table
+            for table in SOURCE_TABLES
+            if conn.execute("select to_regclass(%s)", (f"{SOURCE_SCHEMA}.{table}",)).fetchone()[0]
+        ]
+    if existing and not args.add_missing:
+        raise StorytimeError(
+            f"schema {SOURCE_SCHEMA} already has {', '.join(existing)}; nothing changed "
+            "(--add-missing creates only the missing tables)"
+        )
+    if len(existing) == len(SOURCE_TABLES):
+        print(f"all source tables already exist in schema {SOURCE_SCHEMA}; nothing to do")
+        return 0
     dbt_invoke.invoke(
         target,
         [
@@ -83,7 +97,9 @@ def run_init_source(args) -> int:
             "--args",
             f"{{add_missing: {str(args.add_missing).lower()}}}",
         ],
+        quiet=True,
     )
+    print(f"created the missing source tables in schema {SOURCE_SCHEMA}")
     return 0
 
 
@@ -268,7 +284,7 @@ def run_demo(args) -> int:
     return 0
 
 
-from . import bench, privacy  # noqa: E402  (bench: issue 6; privacy: SPEC section 6)
+from . import bench, partition_upkeep, privacy, reporting  # noqa: E402  (bench: issue 6; privacy: SPEC section 6)
 
 REGISTRY = [
     register_daily,
@@ -281,4 +297,10 @@ REGISTRY = [
     privacy.register_forget_child,
     privacy.register_retention,
     bench.register_bench,
+    partition_upkeep.register_migrate_partitions,
+    partition_upkeep.register_indexes,
+    partition_upkeep.register_retire_partitions,
+    reporting.register_report,
+    reporting.register_api,
+    reporting.register_serve,
 ]

@@ -52,7 +52,7 @@ def invoke(
         for group, kind in ((errors, InfrastructureFailure), (failures, DataTestFailure)):
             if group:
                 first = group[0]
-                name = getattr(first.node, "name", "?")
+                name = getattr(getattr(first, "node", None), "name", args[0])
                 reason = _first_line(first.message or first.status)
                 if "statement timeout" in reason:
                     reason += " (raise --statement-timeout)"

@@ -1,0 +1,14 @@
+{#- Post-hook of the tables other models join: refresh the planner's statistics right after
+    a run replaced rows. Without it the next model plans against stale estimates (a just
+    emptied-and-refilled date looks empty) and can pick a nested loop that runs for
+    minutes; autovacuum's analyze comes too late for the same dbt run. -#}
+{% macro analyze_relation() %}
+    {{ return(adapter.dispatch('analyze_relation', 'storytime')()) }}
+{% endmacro %}
+
+{% macro default__analyze_relation() %}
+{% endmacro %}
+
+{% macro postgres__analyze_relation() -%}
+    analyze {{ this }}
+{%- endmacro %}

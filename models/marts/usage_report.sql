@@ -1,0 +1,64 @@
+-- Per book and UTC day: daily_book_metrics with the book's title and the name of the
+-- publisher it had that day, plus the day's completion rate. The relation the report
+-- command (storytime-analytics report) and BI tools filter by date, publisher and book
+-- (product spec 3.1, UsageReportQuery). Publisher-facing: reads no per-child model.
+{{ config(materialized='view') }}
+
+with book_metrics as (
+
+    select * from {{ ref('daily_book_metrics') }}
+
+),
+
+books as (
+
+    select * from {{ ref('stg_app__books') }}
+
+),
+
+publishers as (
+
+    select * from {{ ref('stg_app__publishers') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        book_metrics.book_id,
+        book_metrics.publisher_id,
+
+        -- strings
+        books.title,
+        publishers.publisher_name,
+
+        -- dates
+        book_metrics.metric_date,
+
+        -- numerics
+        book_metrics.total_play_starts,
+        book_metrics.total_play_ends,
+        book_metrics.total_minutes_watched,
+        book_metrics.unique_children,
+        book_metrics.completion_count,
+        book_metrics.total_plays,
+        book_metrics.total_sessions,
+        book_metrics.average_watch_percentage,
+        cast(
+            case
+                when book_metrics.total_plays > 0
+                    then round(1.0 * book_metrics.completion_count / book_metrics.total_plays, 3)
+            end
+            as numeric(4, 3)
+        ) as completion_rate
+
+    from book_metrics
+    left join books
+        on book_metrics.book_id = books.book_id
+    left join publishers
+        on book_metrics.publisher_id = publishers.publisher_id
+
+)
+
+select * from final

@@ -1,0 +1,567 @@
+"""Reporting on the published tables (product spec sections 3.1 and 6; SPEC section 7).
+
+- `storytime-analytics report`: the usage report (the old UsageReportQuery) per book over
+  a date range, filtered by publisher and book, as a table, CSV or JSON.
+- `storytime-analytics api platform|books ID|publishers ID`: the admin analytics JSON
+  document of product spec 6.2, the same function the HTTP server (`serve`,
+  api_server.py) calls for GET /admin/api/v1/analytics/...
+
+Only aggregated relations are read, never raw events: `usage_report` and
+`daily_book_metrics` for the per-day counts, and, for the figures that cannot be added up
+over days, two per-day/per-play aggregates in the intermediate schema, queried with
+count(distinct) / sum / avg so that no child id leaves the database:
+
+- unique children over a range: count(distinct child_profile_id) of
+  `int_child_book_days` over the range (a child active on two days counts once), never a
+  sum of the daily figures;
+- minutes over a range: the exact seconds of `int_child_book_days` over the range,
+  divided by 60 and rounded once (DECISIONLOG 5), not a sum of rounded days, so a range
+  total can differ from the sum of its days by a few hundredths;
+- average watch percentage over a range: the mean over the plays begun in the range with
+  a known percentage (`int_plays`), exactly the daily definition applied to the range,
+  rounded to 2 places; not a mean of daily means;
+- completion rate: completions / plays (both additive), 3 decimals, null without plays.
+
+A book's rows belong to the publisher it had on each day (daily_book_metrics), so a
+publisher filter or document counts a book only on the days the book was theirs.
+Every query is parameterised and runs in a read-only, repeatable-read transaction (one
+snapshot, even while a daily run replaces dates) under a 30 s statement timeout
+(product spec 5.3).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
+
+import psycopg
+from psycopg import sql
+
+from . import StorytimeError, db
+from .dates import parse_date
+from .errors import InfrastructureFailure
+from .summary import format_table
+
+STATEMENT_TIMEOUT = "30s"
+# A document has one entry per day: a bound on the range keeps a request cheap.
+MAX_DOCUMENT_DAYS = 731
+BIGINT_MAX = 2**63 - 1
+FORMATS = ("table", "csv", "json")
+KINDS = ("platform", "books", "publishers")
+
+REPORT_COLUMNS = (
+    "book_id",
+    "title",
+    "publisher_id",
+    "publisher",
+    "play_starts",
+    "play_ends",
+    "minutes_watched",
+    "unique_children",
+    "completions",
+    "plays",
+    "average_watch_percentage",
+    "completion_rate",
+)
+
+
+class NotFound(StorytimeError):
+    """The book or publisher a request names does not exist (HTTP 404)."""
+
+
+# -- where the tables are -------------------------------------------------------------
+
+
+def schemas() -> tuple[str, str, str]:
+    """(marts, staging, intermediate): the profile's schema and dbt's custom-schema suffixes."""
+    base = os.environ.get("STORYTIME_SCHEMA", "analytics")
+    return base, f"{base}_staging", f"{base}_intermediate"
+
+
+def _relation(schema: str, name: str) -> sql.Identifier:
+    return sql.Identifier(schema, name)
+
+
+@contextmanager
+def read_only(target: db.Target) -> Iterator[psycopg.Connection]:
+    """A read-only, repeatable-read transaction; database errors become InfrastructureFailure."""
+    conn = target.connect()  # raises InfrastructureFailure when unreachable
+    try:
+        conn.read_only = True
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with conn.transaction():
+            conn.execute(
+                sql.SQL("set local statement_timeout = {}").format(sql.Literal(STATEMENT_TIMEOUT))
+            )
+            yield conn
+    except psycopg.errors.UndefinedTable as exc:
+        raise InfrastructureFailure(
+            f"database failure: {_first_line(exc)} (are the models built? storytime-analytics "
+            "backfill)"
+        ) from None
+    except psycopg.Error as exc:
+        raise InfrastructureFailure(f"database failure: {_first_line(exc)}") from None
+    finally:
+        conn.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# -- ranges and ids -------------------------------------------------------------------
+
+
+def parse_document_range(
+    start: str | None, end: str | None, names: tuple[str, str] = ("start", "end")
+) -> tuple[dt.date, dt.date]:
+    """A document's inclusive range; bad input raises StorytimeError (HTTP 400)."""
+    if not start or not end:
+        raise StorytimeError(f"{names[0]} and {names[1]} are required (YYYY-MM-DD)")
+    first, last = parse_date(start, names[0]), parse_date(end, names[1])
+    if last < first:
+        raise StorytimeError(f"{names[1]} {last} is before {names[0]} {first}")
+    if (last - first).days + 1 > MAX_DOCUMENT_DAYS:
+        raise StorytimeError(f"the range is longer than {MAX_DOCUMENT_DAYS} days")
+    return first, last
+
+
+def parse_id(text: str, what: str) -> int:
+    """A positive bigint id; anything else names no row (NotFound)."""
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= BIGINT_MAX:
+        raise NotFound(f"no {what} {text!r}")
+    return int(text)
+
+
+def _exists(conn: psycopg.Connection, relation: str, column: str, value: int) -> bool:
+    _, staging, _ = schemas()
+    query = sql.SQL("select 1 from {} where {} = %s").format(
+        _relation(staging, relation), sql.Identifier(column)
+    )
+    return conn.execute(query, (value,)).fetchone() is not None
+
+
+# -- rounding -------------------------------------------------------------------------
+
+
+def completion_rate(completions: int, plays: int) -> float | None:
+    if not plays:
+        return None
+    rate = (Decimal(completions) / Decimal(plays)).quantize(Decimal("0.001"), ROUND_HALF_UP)
+    return float(rate)
+
+
+def _number(value):
+    """A JSON number: Decimals (already rounded in SQL) as floats, ints as ints."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+# -- the analytics documents (product spec 6.2) ----------------------------------------
+
+# The book-days a document covers, by the publisher each book had that day.
+_SCOPES = {
+    "platform": sql.SQL("true"),
+    "books": sql.SQL("book_metrics.book_id = %(id)s"),
+    "publishers": sql.SQL("book_metrics.publisher_id = %(id)s"),
+}
+
+_DOCUMENT_SQL = """
+with book_days as (
+
+    select
+        book_metrics.book_id,
+        book_metrics.metric_date,
+        book_metrics.total_play_starts,
+        book_metrics.total_plays,
+        book_metrics.completion_count
+    from {daily_book_metrics} as book_metrics
+    where book_metrics.metric_date between %(first)s and %(last)s and {scope}
+
+),
+
+child_days as (
+
+    select
+        child_book_days.activity_date as metric_date,
+        child_book_days.child_profile_id,
+        child_book_days.watched_seconds
+    from {int_child_book_days} as child_book_days
+    inner join book_days
+        on
+            child_book_days.book_id = book_days.book_id
+            and child_book_days.activity_date = book_days.metric_date
+    where child_book_days.activity_date between %(first)s and %(last)s
+
+),
+
+play_totals as (
+
+    select
+        metric_date,
+        sum(total_play_starts) as play_starts,
+        sum(total_plays) as plays,
+        sum(completion_count) as completions
+    from book_days
+    group by metric_date
+
+),
+
+child_totals as (
+
+    select
+        metric_date,
+        count(distinct child_profile_id) as unique_children,
+        sum(watched_seconds) as watched_seconds
+    from child_days
+    group by grouping sets ((metric_date), ())
+
+),
+
+days as (
+
+    select cast(series.day as date) as metric_date
+    from generate_series(
+        cast(%(first)s as date), cast(%(last)s as date), interval '1 day'
+    ) as series (day)
+
+)
+
+select
+    days.metric_date,
+    cast(coalesce(play_totals.play_starts, 0) as bigint) as play_starts,
+    cast(coalesce(child_totals.watched_seconds, 0) / 60 as numeric(16, 2)) as minutes_watched,
+    cast(coalesce(child_totals.unique_children, 0) as bigint) as unique_children,
+    cast(coalesce(play_totals.completions, 0) as bigint) as completions,
+    cast(coalesce(play_totals.plays, 0) as bigint) as plays
+from days
+left join play_totals on days.metric_date = play_totals.metric_date
+left join child_totals on days.metric_date = child_totals.metric_date
+union all
+-- the range: distinct children and exact minutes over all its days (metric_date null)
+select
+    null,
+    null,
+    cast(coalesce(child_totals.watched_seconds, 0) / 60 as numeric(16, 2)),
+    cast(coalesce(child_totals.unique_children, 0) as bigint),
+    null,
+    null
+from child_totals
+where child_totals.metric_date is null
+order by 1 nulls last
+"""
+
+
+def _document(
+    conn: psycopg.Connection, kind: str, ident: int | None, first: dt.date, last: dt.date
+) -> dict:
+    marts, _, intermediate = schemas()
+    query = sql.SQL(_DOCUMENT_SQL).format(
+        daily_book_metrics=_relation(marts, "daily_book_metrics"),
+        int_child_book_days=_relation(intermediate, "int_child_book_days"),
+        scope=_SCOPES[kind],
+    )
+    rows = conn.execute(query, {"first": first, "last": last, "id": ident}).fetchall()
+    *days, (_, _, total_minutes, total_children, _, _) = rows
+    data = [
+        {
+            "date": metric_date.isoformat(),
+            "play_starts": play_starts,
+            "minutes_watched": _number(minutes),
+            "unique_children": children,
+            "completions": completions,
+            "completion_rate": completion_rate(completions, plays),
+        }
+        for metric_date, play_starts, minutes, children, completions, plays in days
+    ]
+    total_completions = sum(row[4] for row in days)
+    return {
+        "data": data,
+        "summary": {
+            "total_play_starts": sum(row[1] for row in days),
+            "total_minutes_watched": _number(total_minutes),
+            "total_unique_children": total_children,
+            "total_completions": total_completions,
+            "overall_completion_rate": completion_rate(
+                total_completions, sum(row[5] for row in days)
+            ),
+        },
+    }
+
+
+def platform_document(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
+    """GET /admin/api/v1/analytics/platform: every book, per day and over the range."""
+    return _document(conn, "platform", None, first, last)
+
+
+def book_document(conn: psycopg.Connection, book_id: int, first: dt.date, last: dt.date) -> dict:
+    """GET /admin/api/v1/analytics/books/:id."""
+    if not _exists(conn, "stg_app__books", "book_id", book_id):
+        raise NotFound(f"no book {book_id}")
+    return _document(conn, "books", book_id, first, last)
+
+
+def publisher_document(
+    conn: psycopg.Connection, publisher_id: int, first: dt.date, last: dt.date
+) -> dict:
+    """GET /admin/api/v1/analytics/publishers/:id: the publisher's books, children distinct
+    across them (a child watching two of its books on a day counts once)."""
+    if not _exists(conn, "stg_app__publishers", "publisher_id", publisher_id):
+        raise NotFound(f"no publisher {publisher_id}")
+    return _document(conn, "publishers", publisher_id, first, last)
+
+
+DOCUMENTS: dict[str, Callable[..., dict]] = {
+    "platform": platform_document,
+    "books": book_document,
+    "publishers": publisher_document,
+}
+
+
+def fetch_document(
+    target: db.Target, kind: str, ident: int | None, first: dt.date, last: dt.date
+) -> dict:
+    """The one entry point of the CLI (`api`) and the HTTP server."""
+    function = DOCUMENTS[kind]
+    args = (first, last) if ident is None else (ident, first, last)
+    with read_only(target) as conn:
+        return function(conn, *args)
+
+
+def to_json(document) -> str:
+    return json.dumps(document, indent=2)
+
+
+# -- the usage report (product spec 3.1) ------------------------------------------------
+
+_REPORT_SQL = """
+with book_days as (
+
+    select * from {usage_report}
+    where {conditions}
+
+),
+
+child_totals as (
+
+    select
+        book_days.book_id,
+        book_days.publisher_id,
+        count(distinct child_book_days.child_profile_id) as unique_children,
+        sum(child_book_days.watched_seconds) as watched_seconds
+    from book_days
+    inner join {int_child_book_days} as child_book_days
+        on
+            book_days.book_id = child_book_days.book_id
+            and book_days.metric_date = child_book_days.activity_date
+    where child_book_days.activity_date between %(first)s and %(last)s
+    group by book_days.book_id, book_days.publisher_id
+
+),
+
+play_totals as (
+
+    select
+        book_days.book_id,
+        book_days.publisher_id,
+        avg(plays.watch_percentage) as average_watch_percentage
+    from book_days
+    inner join {int_plays} as plays
+        on
+            book_days.book_id = plays.book_id
+            and book_days.metric_date = plays.play_date
+    where plays.play_date between %(first)s and %(last)s
+    group by book_days.book_id, book_days.publisher_id
+
+),
+
+book_totals as (
+
+    select
+        book_id,
+        publisher_id,
+        title,
+        publisher_name,
+        sum(total_play_starts) as play_starts,
+        sum(total_play_ends) as play_ends,
+        sum(completion_count) as completions,
+        sum(total_plays) as plays
+    from book_days
+    group by book_id, publisher_id, title, publisher_name
+
+)
+
+select
+    book_totals.book_id,
+    book_totals.title,
+    book_totals.publisher_id,
+    book_totals.publisher_name,
+    cast(book_totals.play_starts as bigint),
+    cast(book_totals.play_ends as bigint),
+    cast(coalesce(child_totals.watched_seconds, 0) / 60 as numeric(16, 2)),
+    cast(coalesce(child_totals.unique_children, 0) as bigint),
+    cast(book_totals.completions as bigint),
+    cast(book_totals.plays as bigint),
+    cast(round(play_totals.average_watch_percentage, 2) as numeric(5, 2)),
+    case
+        when book_totals.plays > 0
+            then cast(round(1.0 * book_totals.completions / book_totals.plays, 3) as numeric(4, 3))
+    end
+from book_totals
+left join child_totals
+    on
+        book_totals.book_id = child_totals.book_id
+        and book_totals.publisher_id is not distinct from child_totals.publisher_id
+left join play_totals
+    on
+        book_totals.book_id = play_totals.book_id
+        and book_totals.publisher_id is not distinct from play_totals.publisher_id
+order by book_totals.book_id, book_totals.publisher_id nulls first
+"""
+
+
+def usage_report(
+    conn: psycopg.Connection,
+    first: dt.date,
+    last: dt.date,
+    publisher_id: int | None = None,
+    book_id: int | None = None,
+) -> list[dict]:
+    """One row per book (and publisher, if the book changed hands in the range) with
+    activity in first..last, as dicts keyed by REPORT_COLUMNS."""
+    marts, _, intermediate = schemas()
+    conditions = [sql.SQL("metric_date between %(first)s and %(last)s")]
+    if publisher_id is not None:
+        conditions.append(sql.SQL("publisher_id = %(publisher_id)s"))
+    if book_id is not None:
+        conditions.append(sql.SQL("book_id = %(book_id)s"))
+    query = sql.SQL(_REPORT_SQL).format(
+        usage_report=_relation(marts, "usage_report"),
+        int_child_book_days=_relation(intermediate, "int_child_book_days"),
+        int_plays=_relation(intermediate, "int_plays"),
+        conditions=sql.SQL(" and ").join(conditions),
+    )
+    params = {"first": first, "last": last, "publisher_id": publisher_id, "book_id": book_id}
+    rows = conn.execute(query, params).fetchall()
+    return [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in rows]
+
+
+def render_report(rows: list[dict], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{k: _number(v) for k, v in r.items()} for r in rows], indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(REPORT_COLUMNS)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row.values()])
+        return out.getvalue()
+    return format_table(list(REPORT_COLUMNS), [tuple(r.values()) for r in rows]) + "\n"
+
+
+def _emit(text: str) -> None:
+    """Write to stdout; a reader that went away (`| head`) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+# -- the commands ---------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value <= BIGINT_MAX:
+        raise StorytimeError(f"not an id (a positive integer): {text!r}")
+    return value
+
+
+def register_report(sub) -> None:
+    p = sub.add_parser(
+        "report", help="usage per book over a date range (from the aggregated tables)"
+    )
+    p.add_argument("--start", required=True, help="first day (YYYY-MM-DD)")
+    p.add_argument("--end", required=True, help="last day, inclusive (YYYY-MM-DD)")
+    p.add_argument("--publisher", metavar="ID", help="only this publisher's books")
+    p.add_argument("--book", metavar="ID", help="only this book")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(handler=run_report)
+
+
+def run_report(args) -> int:
+    first, last = parse_document_range(args.start, args.end, ("--start", "--end"))
+    publisher_id = _positive_int(args.publisher) if args.publisher else None
+    book_id = _positive_int(args.book) if args.book else None
+    with read_only(db.resolve()) as conn:
+        if publisher_id is not None and not _exists(
+            conn, "stg_app__publishers", "publisher_id", publisher_id
+        ):
+            raise NotFound(f"no publisher {publisher_id}")
+        if book_id is not None and not _exists(conn, "stg_app__books", "book_id", book_id):
+            raise NotFound(f"no book {book_id}")
+        rows = usage_report(conn, first, last, publisher_id, book_id)
+    _emit(render_report(rows, args.format))
+    return 0
+
+
+def register_api(sub) -> None:
+    p = sub.add_parser("api", help="print an admin analytics JSON document (product spec 6.2)")
+    kinds = p.add_subparsers(dest="kind", required=True, metavar="DOCUMENT")
+    for kind, help_text in (
+        ("platform", "daily platform metrics"),
+        ("books", "daily metrics of one book"),
+        ("publishers", "daily metrics of one publisher's books"),
+    ):
+        k = kinds.add_parser(kind, help=help_text)
+        if kind != "platform":
+            k.add_argument("id", help=f"the {kind[:-1]}'s id")
+        k.add_argument("--start", required=True, help="first day (YYYY-MM-DD)")
+        k.add_argument("--end", required=True, help="last day, inclusive (YYYY-MM-DD)")
+        k.set_defaults(handler=run_api)
+
+
+def run_api(args) -> int:
+    first, last = parse_document_range(args.start, args.end, ("--start", "--end"))
+    ident = parse_id(args.id, args.kind[:-1]) if args.kind != "platform" else None
+    _emit(to_json(fetch_document(db.resolve(), args.kind, ident, first, last)) + "\n")
+    return 0
+
+
+def register_serve(sub) -> None:
+    p = sub.add_parser("serve", help="serve the admin analytics API (read-only JSON over HTTP)")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.set_defaults(handler=run_serve)
+
+
+def run_serve(args) -> int:
+    from . import api_server
+
+    target = db.resolve()
+    with target.connect():  # fail now, not on the first request
+        pass
+    try:
+        server = api_server.make_server(target, args.host, args.port)
+    except OSError as exc:
+        raise StorytimeError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    host, port = server.server_address[:2]
+    print(f"serving {api_server.API_PREFIX} on http://{host}:{port} (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

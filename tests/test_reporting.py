@@ -1,0 +1,431 @@
+"""Reporting on the aggregated tables: the usage_report model, `storytime-analytics report`,
+the admin analytics documents (`api`) and their HTTP server (`serve`).
+
+One private database holds five hand-computed scenarios of tests/scenarios/catalog.py
+(they share book 1 with a 300 s video, so they fit together; their dates differ) plus
+book 3, a second book of publisher 11 watched by child 1 on Feb 3, and is built once.
+Every expected number below is worked out by hand from the scenarios' comments:
+
+book 1 (publisher 10, 300 s), child 1 unless said:
+  Feb 3  (minutes_rounded_from_exact_totals) 10 s, play to position 10: 3.33 %
+  Feb 4  (same)                               10 s, play to position 20: 6.67 %
+  Feb 5  (same_instant_events_use_type_rank)  45 s, 1 start, 1 end, 15 %
+  Feb 10 (full_watch_with_pause)              300 s, 1 start, 1 end, complete, 100 %
+  Feb 20 (exact_duplicates)                   children 1 and 2: 120 s + 0 s, 1 start,
+                                              2 ends, 2 plays of 40 %
+  Feb 26, Feb 28 (platform_day_without_events) 30 s each, 1 start, 1 end, 10 %
+book 2 (publisher 11): Feb 3 11:00, 10 s, 3.33 %  (minutes_rounded_from_exact_totals)
+book 3 (publisher 11): Feb 3 12:00, 10 s, 3.33 %  (added here)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import urllib.error
+import urllib.request
+from contextlib import contextmanager, redirect_stdout
+from decimal import Decimal as D
+
+import pytest
+import yaml
+from storytime_analytics import api_server, cli, dbt_invoke, reporting
+
+from .scenarios.catalog import SCENARIOS, asset, at, book, day, event
+from .support import Warehouse
+
+PIECES = (
+    "minutes_rounded_from_exact_totals",
+    "same_instant_events_use_type_rank",
+    "full_watch_with_pause",
+    "exact_duplicates",
+    "platform_day_without_events",
+)
+PUBLISHERS = [
+    {"id": 10, "name": "Acorn Press", "created_at": at(1, 0, 0)},
+    {"id": 11, "name": "Bluebird Books", "created_at": at(1, 0, 0)},
+]
+
+
+def combined_inputs() -> dict[str, list[dict]]:
+    merged: dict[str, dict] = {t: {} for t in ("books", "video_assets", "users", "child_profiles")}
+    events = []
+    for n, name in enumerate(PIECES, start=1):
+        inputs = SCENARIOS[name].inputs
+        events += [{**e, "id": 100 * n + e["id"]} for e in inputs["events"]]
+        for table, rows in merged.items():
+            for row in inputs[table]:
+                kept = rows.setdefault(row["id"], row)
+                # users differ only in registration dates, which no report reads
+                assert table == "users" or kept == row, (name, table, row)
+    merged["books"][3] = book(3, publisher_id=11)
+    merged["video_assets"][3] = asset(3, 3, 300)
+    events += [
+        event(901, "play_start", at(3, 12, 0, 0), 0, book=3),
+        event(902, "pause", at(3, 12, 0, 10), 10, book=3),  # 10 s, 10 / 300 = 3.33 %
+    ]
+    out = {table: list(rows.values()) for table, rows in merged.items()}
+    return {**out, "events": events, "publishers": PUBLISHERS}
+
+
+@pytest.fixture(scope="module")
+def built(server):
+    wh = Warehouse(server)
+    try:
+        wh.load(combined_inputs())
+        wh.build(day(3), day(28))
+        yield wh
+    finally:
+        wh.drop()
+
+
+@contextmanager
+def running(target):
+    srv = api_server.make_server(target, "127.0.0.1", 0, log_requests=False)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def base_url(built):
+    with running(built.target) as url:
+        yield url
+
+
+def get(url: str, method: str = "GET") -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read()
+
+
+def get_json(url: str) -> tuple[int, dict]:
+    status, content_type, body = get(url)
+    assert content_type.startswith("application/json"), content_type
+    return status, json.loads(body)
+
+
+@pytest.fixture
+def cli_env(built, monkeypatch):
+    """The runner's environment pointed at the private database."""
+    monkeypatch.delenv("STORYTIME_DATABASE_URL", raising=False)
+    for key, value in built.target.env().items():
+        monkeypatch.setenv(key, value)
+
+
+def run_cli(args: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = cli.main(args)
+    return code, out.getvalue()
+
+
+def day_entry(d, play_starts=0, minutes=0.0, children=0, completions=0, rate=None) -> dict:
+    return {
+        "date": day(d).isoformat(),
+        "play_starts": play_starts,
+        "minutes_watched": minutes,
+        "unique_children": children,
+        "completions": completions,
+        "completion_rate": rate,
+    }
+
+
+def summary(play_starts, minutes, children, completions, rate) -> dict:
+    return {
+        "total_play_starts": play_starts,
+        "total_minutes_watched": minutes,
+        "total_unique_children": children,
+        "total_completions": completions,
+        "overall_completion_rate": rate,
+    }
+
+
+# -- the model -----------------------------------------------------------------------
+
+
+def test_usage_report_model_is_daily_book_metrics_with_names(built):
+    rows = built.rows("usage_report", where="order by book_id, metric_date")
+    metrics = built.rows("daily_book_metrics")
+    assert [(r["book_id"], r["metric_date"]) for r in rows] == [
+        (m["book_id"], m["metric_date"]) for m in metrics
+    ]
+    for row, m in zip(rows, metrics, strict=True):
+        assert {k: row[k] for k in m} == m
+    by_key = {(r["book_id"], r["metric_date"]): r for r in rows}
+    assert by_key[1, day(10)]["title"] == "Book 1"
+    assert by_key[1, day(10)]["publisher_name"] == "Acorn Press"
+    assert by_key[1, day(10)]["completion_rate"] == D("1.000")
+    assert by_key[1, day(20)]["completion_rate"] == D("0.000")  # 0 of 2 plays
+    assert by_key[3, day(3)]["publisher_name"] == "Bluebird Books"
+    assert by_key[1, day(20)]["unique_children"] == 2
+
+
+def test_usage_report_reads_no_per_child_relation(built):
+    with built.target.connect() as conn:
+        used = conn.execute(
+            """select table_schema || '.' || table_name from information_schema.view_table_usage
+               where view_schema = 'analytics' and view_name = 'usage_report'"""
+        ).fetchall()
+        columns = conn.execute(
+            """select column_name from information_schema.columns
+               where table_schema = 'analytics' and table_name = 'usage_report'"""
+        ).fetchall()
+    assert sorted(u for (u,) in used) == [
+        "analytics.daily_book_metrics",
+        "analytics_staging.stg_app__books",
+        "analytics_staging.stg_app__publishers",
+    ]
+    assert "child_profile_id" not in {c for (c,) in columns}
+
+
+# -- the report ----------------------------------------------------------------------
+
+BOOK_1_ALL = {
+    "book_id": 1,
+    "title": "Book 1",
+    "publisher_id": 10,
+    "publisher": "Acorn Press",
+    "play_starts": 7,  # Feb 3, 4, 5, 10, 20, 26, 28
+    "play_ends": 6,  # Feb 5, 10, 20 (2), 26, 28
+    # 10 + 10 + 45 + 300 + 120 + 30 + 30 = 545 s = 9.083 min (the rounded days add to 9.09)
+    "minutes_watched": D("9.08"),
+    "unique_children": 2,  # children 1 and 2 (the days add up to 8)
+    "completions": 1,  # Feb 10
+    "plays": 8,
+    # (10/3 + 20/3 + 15 + 100 + 40 + 40 + 10 + 10) / 8 = 225 / 8 = 28.125 -> 28.13
+    # (the unweighted mean of the 7 daily averages would be 26.43)
+    "average_watch_percentage": D("28.13"),
+    "completion_rate": D("0.125"),  # 1 / 8
+}
+
+
+def small_book(book_id: int) -> dict:
+    return {
+        "book_id": book_id,
+        "title": f"Book {book_id}",
+        "publisher_id": 11,
+        "publisher": "Bluebird Books",
+        "play_starts": 1,
+        "play_ends": 0,
+        "minutes_watched": D("0.17"),  # 10 / 60
+        "unique_children": 1,
+        "completions": 0,
+        "plays": 1,
+        "average_watch_percentage": D("3.33"),
+        "completion_rate": D("0.000"),
+    }
+
+
+def report(wh, first, last, publisher=None, book_id=None) -> list[dict]:
+    with reporting.read_only(wh.target) as conn:
+        return reporting.usage_report(conn, day(first), day(last), publisher, book_id)
+
+
+def test_report_over_the_month(built):
+    assert report(built, 1, 28) == [BOOK_1_ALL, small_book(2), small_book(3)]
+
+
+def test_report_filters(built):
+    assert report(built, 1, 28, publisher=11) == [small_book(2), small_book(3)]
+    assert report(built, 1, 28, book_id=1) == [BOOK_1_ALL]
+    assert report(built, 1, 28, publisher=10, book_id=2) == []
+    assert report(built, 27, 27) == []  # nothing happened on Feb 27
+    # book 1, Feb 3-4: child 1 on both days counts once; 20 s = 0.33 (not 0.17 + 0.17)
+    assert report(built, 3, 4, book_id=1) == [
+        {
+            **BOOK_1_ALL,
+            "play_starts": 2,
+            "play_ends": 0,
+            "minutes_watched": D("0.33"),
+            "unique_children": 1,
+            "completions": 0,
+            "plays": 2,
+            "average_watch_percentage": D("5.00"),  # (3.33.. + 6.66..) / 2
+            "completion_rate": D("0.000"),
+        }
+    ]
+
+
+def test_report_command_formats(cli_env):
+    code, out = run_cli(
+        ["report", "--start", "2026-02-01", "--end", "2026-02-28", "--format", "csv"]
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ",".join(reporting.REPORT_COLUMNS)
+    assert lines[1] == "1,Book 1,10,Acorn Press,7,6,9.08,2,1,8,28.13,0.125"
+    assert len(lines) == 4
+
+    code, out = run_cli(
+        ["report", "--start", "2026-02-03", "--end", "2026-02-04", "--publisher", "11",
+         "--format", "json"]
+    )  # fmt: skip
+    assert code == 0
+    assert [r["book_id"] for r in json.loads(out)] == [2, 3]
+    assert json.loads(out)[0]["minutes_watched"] == 0.17
+
+    code, out = run_cli(["report", "--start", "2026-02-01", "--end", "2026-02-28", "--book", "2"])
+    assert code == 0
+    assert "Bluebird Books" in out and "Acorn Press" not in out
+
+    assert run_cli(["report", "--start", "2026-02-28", "--end", "2026-02-01"])[0] == 2
+    assert (
+        run_cli(["report", "--start", "2026-02-01", "--end", "2026-02-28", "--book", "99"])[0] == 2
+    )
+
+
+# -- the analytics documents ---------------------------------------------------------
+
+BOOK_1_FEB_3_10 = {
+    "data": [
+        day_entry(3, 1, 0.17, 1, 0, 0.0),
+        day_entry(4, 1, 0.17, 1, 0, 0.0),
+        day_entry(5, 1, 0.75, 1, 0, 0.0),
+        day_entry(6),  # zero-filled: no activity, completion_rate null
+        day_entry(7),
+        day_entry(8),
+        day_entry(9),
+        day_entry(10, 1, 5.0, 1, 1, 1.0),
+    ],
+    # 10 + 10 + 45 + 300 = 365 s = 6.083 -> 6.08 (the rounded days add to 6.09); one child
+    # on four days; 1 completion of 4 plays
+    "summary": summary(4, 6.08, 1, 1, 0.25),
+}
+
+# Publisher 11, Feb 3-4: books 2 and 3, both watched by child 1 on Feb 3.
+PUBLISHER_11_FEB_3_4 = {
+    "data": [
+        day_entry(3, 2, 0.33, 1, 0, 0.0),  # 20 s = 0.33 (not 0.34); one child (not 2)
+        day_entry(4),
+    ],
+    "summary": summary(2, 0.33, 1, 0, 0.0),
+}
+
+# Platform, Feb 10-20: Feb 10 one complete play (child 1), Feb 20 two plays (children 1, 2)
+PLATFORM_FEB_10_20 = {
+    "data": [day_entry(10, 1, 5.0, 1, 1, 1.0)]
+    + [day_entry(d) for d in range(11, 20)]
+    + [day_entry(20, 1, 2.0, 2, 0, 0.0)],
+    # children {1} and {1, 2}: 2 distinct (the days add to 3); 1 completion of 3 plays
+    "summary": summary(2, 7.0, 2, 1, 0.333),
+}
+
+PLATFORM_FEB_26_28 = {
+    "data": [day_entry(26, 1, 0.5, 1, 0, 0.0), day_entry(27), day_entry(28, 1, 0.5, 1, 0, 0.0)],
+    "summary": summary(2, 1.0, 1, 0, 0.0),  # child 1 on two days counts once
+}
+
+A = "/admin/api/v1/analytics"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (f"{A}/books/1?start=2026-02-03&end=2026-02-10", BOOK_1_FEB_3_10),
+        (f"{A}/publishers/11?start=2026-02-03&end=2026-02-04", PUBLISHER_11_FEB_3_4),
+        (f"{A}/platform?start=2026-02-10&end=2026-02-20", PLATFORM_FEB_10_20),
+        (f"{A}/platform/?end=2026-02-28&start=2026-02-26", PLATFORM_FEB_26_28),
+    ],
+)
+def test_documents_over_http(base_url, path, expected):
+    status, document = get_json(base_url + path)
+    assert status == 200
+    assert document == expected
+    assert list(document) == ["data", "summary"]
+    assert list(document["data"][0]) == list(expected["data"][0])
+    assert list(document["summary"]) == list(expected["summary"])
+
+
+def test_documents_agree_with_the_daily_tables(built, base_url):
+    """The platform days are daily_platform_metrics; publisher 10 (book 1 only) is book 1."""
+    _, platform = get_json(f"{base_url}{A}/platform?start=2026-02-03&end=2026-02-28")
+    tables = {r["metric_date"].isoformat(): r for r in built.rows("daily_platform_metrics")}
+    assert len(platform["data"]) == 26 and len(tables) == 26
+    for entry in platform["data"]:
+        row = tables[entry["date"]]
+        assert entry["play_starts"] == row["total_play_starts"]
+        assert entry["minutes_watched"] == float(row["total_minutes_watched"])
+        assert entry["unique_children"] == row["unique_children"]
+    assert platform["summary"] == summary(9, 9.42, 2, 1, 0.1)  # 565 s; 1 of 10 plays
+    _, book_1 = get_json(f"{base_url}{A}/books/1?start=2026-02-01&end=2026-02-28")
+    _, publisher_10 = get_json(f"{base_url}{A}/publishers/10?start=2026-02-01&end=2026-02-28")
+    assert book_1 == publisher_10
+    assert book_1["summary"] == summary(7, 9.08, 2, 1, 0.125)
+
+
+def test_api_command_prints_the_same_document(cli_env):
+    code, out = run_cli(["api", "books", "1", "--start", "2026-02-03", "--end", "2026-02-10"])
+    assert code == 0
+    assert json.loads(out) == BOOK_1_FEB_3_10
+    code, out = run_cli(["api", "platform", "--start", "2026-02-26", "--end", "2026-02-28"])
+    assert code == 0 and json.loads(out) == PLATFORM_FEB_26_28
+    assert (
+        run_cli(["api", "publishers", "99", "--start", "2026-02-03", "--end", "2026-02-04"])[0] == 2
+    )
+    assert run_cli(["api", "platform", "--start", "2026-02-04", "--end", "2026-02-03"])[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "fragment"),
+    [
+        (f"{A}/platform", 400, "required"),
+        (f"{A}/platform?start=2026-02-10", 400, "required"),
+        (f"{A}/books/1?start=2026-02-30&end=2026-03-01", 400, "2026-02-30"),
+        (f"{A}/books/1?start=2026-02-10&end=yesterday", 400, "not a valid date"),
+        (f"{A}/publishers/11?start=2026-02-10&end=2026-02-03", 400, "before"),
+        (f"{A}/platform?start=2026-02-10&start=2026-02-11&end=2026-02-12", 400, "more than once"),
+        (f"{A}/platform?start=2020-01-01&end=2026-01-01", 400, "longer than"),
+        (f"{A}/books/999?start=2026-02-03&end=2026-02-04", 404, "no book 999"),
+        (f"{A}/publishers/999?start=2026-02-03&end=2026-02-04", 404, "no publisher 999"),
+        (f"{A}/books/abc?start=2026-02-03&end=2026-02-04", 404, "no book"),
+        (f"{A}/books/99999999999999999999?start=2026-02-03&end=2026-02-04", 404, "no book"),
+        (f"{A}/books?start=2026-02-03&end=2026-02-04", 404, "no such resource"),
+        (f"{A}/children/1?start=2026-02-03&end=2026-02-04", 404, "no such resource"),
+    ],
+)
+def test_errors_over_http(base_url, path, status, fragment):
+    got, document = get_json(base_url + path)
+    assert got == status
+    assert list(document) == ["error"] and fragment in document["error"]
+
+
+def test_read_only_methods_and_openapi(base_url):
+    status, _, body = get(f"{base_url}{A}/platform?start=2026-02-03&end=2026-02-04", "POST")
+    assert status == 405 and "only GET" in json.loads(body)["error"]
+    status, content_type, body = get(
+        f"{base_url}{A}/books/1?start=2026-02-03&end=2026-02-04", "HEAD"
+    )
+    assert (status, body) == (200, b"") and content_type.startswith("application/json")
+    status, content_type, body = get(f"{base_url}/admin/api/v1/openapi.yaml")
+    assert status == 200 and content_type.startswith("application/yaml")
+    spec = yaml.safe_load(body)
+    assert set(spec["paths"]) == {
+        f"{A}/platform",
+        f"{A}/books/{{id}}",
+        f"{A}/publishers/{{id}}",
+        "/admin/api/v1/openapi.yaml",
+    }
+    assert set(spec["components"]["schemas"]["Day"]["properties"]) == set(day_entry(1))
+    assert set(spec["components"]["schemas"]["Summary"]["properties"]) == set(
+        summary(0, 0, 0, 0, None)
+    )
+
+
+def test_database_failure_is_503(server):
+    with running(server.with_database("storytime_test_no_such_database")) as url:
+        status, document = get_json(f"{url}{A}/platform?start=2026-02-03&end=2026-02-04")
+    assert status == 503 and "cannot connect" in document["error"]
+
+
+def test_usage_report_data_tests(built):
+    dbt_invoke.invoke(built.target, ["test", "--select", "usage_report"], quiet=True)
