@@ -5,22 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from . import StorytimeError, db, dbt_invoke, pipeline, runlog, summary
+from .cliutil import add_lock_wait, connected_target
 from .dates import chunks, parse_date, parse_range, yesterday_utc
 
 SOURCE_SCHEMA = "public"
 SOURCE_TABLES = ("usage_events", "books", "video_assets", "publishers", "users", "child_profiles")
 
 
-def _target() -> db.Target:
-    target = db.resolve()
-    with target.connect():
-        pass
-    return target
-
-
 def _target_with_sources() -> db.Target:
     """The database, after checking the app's source tables are there."""
-    target = _target()
+    target = connected_target()
     with target.connect() as conn:
         missing = [
             table
@@ -74,7 +68,7 @@ def register_init_source(sub) -> None:
 
 
 def run_init_source(args) -> int:
-    target = _target()
+    target = connected_target()
     with target.connect() as conn:
         existing = [
             table
@@ -134,7 +128,7 @@ def run_partitions(args) -> int:
     last = today
     for _ in range(args.months_ahead):
         last = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    ensure_partitions(_target(), first, last)
+    ensure_partitions(connected_target(), first, last)
     print(f"partitions present from {first:%Y-%m} to {last:%Y-%m}")
     return 0
 
@@ -155,7 +149,7 @@ def run_generate(args) -> int:
     start = parse_date(args.start, "--start")
     if args.days < 1 or args.children < 1 or args.books < 1:
         raise StorytimeError("--days, --children and --books must be positive")
-    target = _target()
+    target = connected_target()
     last = start + dt.timedelta(days=args.days)
     ensure_partitions(target, start - dt.timedelta(days=1), last + dt.timedelta(days=7))
     with target.connect() as conn:
@@ -188,13 +182,7 @@ def _add_run_options(p, timeout_seconds: int) -> None:
         metavar="SECONDS",
         help=f"statement_timeout of every model statement (default {timeout_seconds})",
     )
-    p.add_argument(
-        "--lock-wait",
-        type=float,
-        default=600,
-        metavar="SECONDS",
-        help="how long to wait for another run to finish (default 600)",
-    )
+    add_lock_wait(p)
 
 
 def run_daily(args) -> int:
@@ -246,7 +234,7 @@ def register_demo(sub) -> None:
 def run_demo(args) -> int:
     from . import generate
 
-    target = _target()
+    target = connected_target()
     with target.connect() as conn:
         has_source = conn.execute("select to_regclass('public.usage_events')").fetchone()[0]
     if not has_source:

@@ -30,6 +30,7 @@ import time
 import psycopg
 
 from . import StorytimeError, db, dbt_invoke, pipeline, runlog
+from .cliutil import add_lock_wait, connected_target
 from .dates import parse_date
 from .errors import InfrastructureFailure
 
@@ -204,7 +205,7 @@ def register_migrate_partitions(sub) -> None:
 
 def run_migrate_partitions(args) -> int:
     batch_size = _positive(args.batch_size, "--batch-size", "rows")
-    migrate(_target(), batch_size, args.dry_run, args.lock_wait, args.lock_timeout)
+    migrate(connected_target(), batch_size, args.dry_run, args.lock_wait, args.lock_timeout)
     return 0
 
 
@@ -273,7 +274,7 @@ def register_indexes(sub) -> None:
 
 
 def run_indexes(args) -> int:
-    ensure_indexes(_target(), args.lock_wait, args.lock_timeout)
+    ensure_indexes(connected_target(), args.lock_wait, args.lock_timeout)
     return 0
 
 
@@ -346,7 +347,13 @@ def run_retire_partitions(args) -> int:
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
     _check_retire(keep, args.archive_schema, as_of)  # before touching the database
     retire(
-        _target(), keep, args.archive_schema, args.dry_run, as_of, args.lock_wait, args.lock_timeout
+        connected_target(),
+        keep,
+        args.archive_schema,
+        args.dry_run,
+        as_of,
+        args.lock_wait,
+        args.lock_timeout,
     )
     return 0
 
@@ -361,21 +368,8 @@ def _positive(value, option: str, unit: str) -> int:
     return int(text)
 
 
-def _target() -> db.Target:
-    target = db.resolve()
-    with target.connect():
-        pass
-    return target
-
-
 def _add_lock_wait(p) -> None:
-    p.add_argument(
-        "--lock-wait",
-        type=float,
-        default=600,
-        metavar="SECONDS",
-        help="how long to wait for another run to finish (default 600)",
-    )
+    add_lock_wait(p)
     p.add_argument(
         "--lock-timeout",
         type=float,

@@ -27,6 +27,7 @@ import psycopg
 from psycopg import sql
 
 from . import PROJECT_DIR, StorytimeError, db, dbt_invoke, pipeline, runlog
+from .cliutil import add_lock_wait, connected_target
 from .dates import parse_date
 from .errors import InfrastructureFailure
 
@@ -291,14 +292,14 @@ def register_forget_child(sub) -> None:
         help="delete every row of the given children from every per-child table (COPPA)",
     )
     p.add_argument("child_ids", nargs="+", metavar="ID", help="child_profile_id")
-    _add_lock_wait(p)
+    add_lock_wait(p)
     p.set_defaults(handler=run_forget_child)
 
 
 def run_forget_child(args) -> int:
     ids = parse_child_ids(args.child_ids)
     result = purge(
-        _target(),
+        connected_target(),
         "forget-child",
         lambda conn, relations: ids,
         lock_wait=args.lock_wait,
@@ -354,7 +355,7 @@ def register_retention(sub) -> None:
     p.add_argument(
         "--dry-run", action="store_true", help="print what would be deleted, delete nothing"
     )
-    _add_lock_wait(p)
+    add_lock_wait(p)
     p.set_defaults(handler=run_retention)
 
 
@@ -368,7 +369,7 @@ def run_retention(args) -> int:
     )
     cutoff = retention_cutoff(as_of, days)
     result = purge(
-        _target(),
+        connected_target(),
         "retention",
         lambda conn, relations: expired_children(conn, relations, cutoff),
         dry_run=args.dry_run,
@@ -382,23 +383,3 @@ def run_retention(args) -> int:
         heading = f"deleted the rows of {_children(result.children)} ({cut}):"
     print_counts(result, heading)
     return 0
-
-
-# -- shared -------------------------------------------------------------------------------
-
-
-def _target() -> db.Target:
-    target = db.resolve()
-    with target.connect():
-        pass
-    return target
-
-
-def _add_lock_wait(p) -> None:
-    p.add_argument(
-        "--lock-wait",
-        type=float,
-        default=600,
-        metavar="SECONDS",
-        help="how long to wait for another run to finish (default 600)",
-    )
