@@ -258,7 +258,8 @@ def _catalogue(rng: Random, ids: dict, n_books: int, start: int, end: int, ts: T
         else:
             created = _evening_time(rng, start + rng.randrange((end - start) // DAY) * DAY)
         book = Book(ids["books"] + i, created, rng.randint(180, 900), 1 / rank**0.8)
-        title = "".join(rng.choice(w) for w in TITLE_WORDS)
+        adjective, noun, ending = (rng.choice(w) for w in TITLE_WORDS)
+        title = f"{adjective} {noun}{ending}"
         publisher = rng.choices(publishers, publisher_weights)[0][0]
         books.append(book)
         book_rows.append((book.id, publisher, title, ts(created)))
