@@ -7,7 +7,7 @@ CLI := $(BIN)/storytime-analytics
 # Exports the libpq variables of the database in use (embedded unless PG*/STORYTIME_DATABASE_URL set).
 DB_ENV = eval "$$($(CLI) db env)"
 
-.PHONY: setup demo test lint pytest bench clean-db help test-airflow
+.PHONY: setup demo test lint pytest bench clean-db help verify-demo test-airflow
 
 help:
 	@echo "make setup   create .venv with pinned dependencies"
@@ -38,6 +38,10 @@ lint: setup
 
 pytest: setup
 	$(BIN)/pytest
+
+# After `make demo`: every row of the four tables equals the Python oracle of SPEC.md.
+verify-demo: setup
+	STORYTIME_VERIFY_DEMO=1 $(BIN)/pytest tests/test_demo_matches_oracle.py -q
 
 # Generates a ~8 M event dataset once (database storytime_bench), then measures.
 bench: setup

@@ -56,7 +56,7 @@ play_totals as (
         count(*) as total_plays,
         sum(case when starts_session then 1 else 0 end) as total_sessions,
         sum(case when is_complete then 1 else 0 end) as completion_count,
-        avg(watch_percentage) as average_watch_percentage
+        {{ storytime.mean_percentage('watch_percentage') }} as average_watch_percentage
     from plays
     group by book_id, play_date
 
@@ -78,7 +78,7 @@ final as (
         cast(event_totals.watched_seconds / 60 as numeric(10, 2)) as total_minutes_watched,
         cast(event_totals.unique_children as integer) as unique_children,
         cast(coalesce(play_totals.completion_count, 0) as integer) as completion_count,
-        cast(play_totals.average_watch_percentage as numeric(5, 2)) as average_watch_percentage,
+        play_totals.average_watch_percentage,
         cast(coalesce(play_totals.total_sessions, 0) as integer) as total_sessions,
         cast(coalesce(play_totals.total_plays, 0) as integer) as total_plays,
 

@@ -371,7 +371,8 @@ play_totals as (
     select
         book_days.book_id,
         book_days.publisher_id,
-        avg(plays.watch_percentage) as average_watch_percentage
+        -- snapped to 12 decimals before rounding: see macros/rules/mean_percentage.sql
+        round(avg(plays.watch_percentage), 12) as average_watch_percentage
     from book_days
     inner join {int_plays} as plays
         on
