@@ -3,7 +3,8 @@
     `activity_relation`.`activity_column`. -#}
 {% macro processed_dates(activity_relation, activity_column) %}
     {%- set range = storytime.processing_range() -%}
-    {%- if range is none and execute -%}
+    {#- The relation may not exist yet (first build, or sqlfluff compiling a fresh database). -#}
+    {%- if range is none and execute and load_relation(activity_relation) is not none -%}
         {%- set bounds = run_query(
             "select min(" ~ activity_column ~ "), max(" ~ activity_column ~ ") from " ~ activity_relation
         ).rows[0] -%}
