@@ -7,7 +7,7 @@ CLI := $(BIN)/storytime-analytics
 # Exports the libpq variables of the database in use (embedded unless PG*/STORYTIME_DATABASE_URL set).
 DB_ENV = eval "$$($(CLI) db env)"
 
-.PHONY: setup demo test lint pytest bench clean-db help verify-demo test-airflow
+.PHONY: setup demo test lint pytest bench clean-db help verify-demo test-airflow chromium
 
 help:
 	@echo "make setup   create .venv with pinned dependencies"
@@ -36,7 +36,7 @@ lint: setup
 	$(BIN)/ruff format --check scripts tests
 	$(DB_ENV) && $(BIN)/sqlfluff lint models
 
-pytest: setup
+pytest: setup chromium
 	$(BIN)/pytest
 
 # After `make demo`: every row of the four tables equals the Python oracle of SPEC.md.
@@ -60,3 +60,9 @@ test-airflow: setup .venv-airflow/.installed
 clean-db:
 	-$(CLI) db stop
 	rm -rf .storytime
+
+# Headless Chromium renders the HTML dashboard in tests/test_dashboard.py (Debian package;
+# installed only when missing, so `make test` on a clean CI machine gets it).
+chromium:
+	@test -x /usr/bin/chromium || \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
