@@ -1,20 +1,6 @@
-"""The dashboard marts (models/marts/dashboard), one hand-computed scenario.
-
-Every video lasts 100 s. A "watch" of S seconds is a play_start at position 0, a heartbeat
-every 40 s and a play_end at S (position = elapsed seconds), so it adds exactly S seconds
-(no interval reaches the 45 s cap), ends in bucket 10 * floor(S / 10), and is complete
-when S >= 90. Publisher 10 owns books 1-3, publisher 11 books 4-5. The run covers
-2026-01-20 .. 2026-02-28, so "today" is Feb 28; the last 7 days are Feb 22-28, the 7
-before Feb 15-21, the last 30 days Jan 30 - Feb 28.
-
-book 1: Feb 20 child 1 90 s (complete), Feb 27 child 2 60 s, Feb 28 child 1 100 s (complete)
-book 2: Feb 24 child 4 20 s, Feb 25 child 3 30 s, Feb 28 child 3 30 s
-book 3: Feb 10 child 1 100 s (complete)
-book 4: Jan 20 child 2 50 s
-book 5: never watched
-
-The run uses dashboard_min_plays = 3 and the payout system (payouts_enabled).
-"""
+"""The dashboard marts (models/marts/dashboard) on the hand-computed scenario of
+tests/scenarios/dashboard.py (its docstring lists every play), built with
+dashboard_min_plays = 3 and the payout system configured (payouts_enabled)."""
 
 from __future__ import annotations
 
@@ -22,84 +8,9 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from storytime_analytics import dbt_invoke
 
-from .scenarios.catalog import asset, at, book, child, event, user
+from .scenarios.dashboard import INPUTS, PAYOUTS_DDL, TODAY, build
 from .support import Warehouse
-
-UTC = dt.timezone.utc
-FIRST, TODAY = dt.date(2026, 1, 20), dt.date(2026, 2, 28)
-PUBLISHERS = [
-    {"id": 10, "name": "Acorn Press", "created_at": at(1, 0, 0)},
-    {"id": 11, "name": "Bluebird Books", "created_at": at(1, 0, 0)},
-]
-
-
-def watch(first_id: int, child_id: int, book_id: int, start: dt.datetime, seconds: int):
-    events = [event(first_id, "play_start", start, 0, child_id, book_id)]
-    for n, elapsed in enumerate(range(40, seconds, 40), start=1):
-        events.append(
-            event(
-                first_id + n,
-                "heartbeat",
-                start + dt.timedelta(seconds=elapsed),
-                elapsed,
-                child_id,
-                book_id,
-            )
-        )
-    end = start + dt.timedelta(seconds=seconds)
-    events.append(event(first_id + 9, "play_end", end, seconds, child_id, book_id))
-    return events
-
-
-def jan(d: int, hour: int) -> dt.datetime:
-    return dt.datetime(2026, 1, d, hour, 0, tzinfo=UTC)
-
-
-INPUTS = {
-    "events": [
-        *watch(100, 1, 1, at(20, 10, 0), 90),
-        *watch(110, 2, 1, at(27, 10, 0), 60),
-        *watch(120, 1, 1, at(28, 10, 0), 100),
-        *watch(200, 4, 2, at(24, 11, 0), 20),
-        *watch(210, 3, 2, at(25, 11, 0), 30),
-        *watch(220, 3, 2, at(28, 11, 0), 30),
-        *watch(300, 1, 3, at(10, 12, 0), 100),
-        *watch(400, 2, 4, jan(20, 9), 50),
-    ],
-    "books": [book(1), book(2), book(3), book(4, 11), book(5, 11)],
-    "video_assets": [asset(n, n, 100) for n in range(1, 6)],
-    "users": [user(100), user(101), user(102), user(103)],
-    "child_profiles": [child(1, 100), child(2, 101), child(3, 102), child(4, 103)],
-    "publishers": PUBLISHERS,
-}
-PAYOUTS_DDL = """
-create table public.publisher_payouts (
-    id bigint primary key,
-    publisher_id bigint not null,
-    period_start date not null,
-    period_end date not null,
-    amount numeric(12, 2) not null,
-    currency text not null
-);
-insert into public.publisher_payouts values
-    (1, 10, '2026-02-01', '2026-02-28', 1000.00, 'USD'),
-    (2, 11, '2026-02-01', '2026-02-28', 50.00, 'USD');
-"""
-
-
-def build(wh: Warehouse, **extra_vars) -> None:
-    dbt_invoke.invoke(
-        wh.target,
-        ["build", "--exclude", "resource_type:unit_test"],  # data tests included
-        dbt_vars={
-            "start_date": FIRST.isoformat(),
-            "end_date": TODAY.isoformat(),
-            **extra_vars,
-        },
-        quiet=True,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +19,7 @@ def built(server):
     try:
         wh.load(INPUTS)
         wh.execute(PAYOUTS_DDL)
-        build(wh, dashboard_min_plays=3, payouts_enabled=True)
+        build(wh.target, dashboard_min_plays=3, payouts_enabled=True)
         yield wh
     finally:
         wh.drop()
