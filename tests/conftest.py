@@ -21,3 +21,18 @@ def warehouse(server):
     wh = Warehouse(server)
     yield wh
     wh.drop()
+
+
+@pytest.fixture(scope="session")
+def dashboard_warehouse(server):
+    """The dashboard scenario (tests/scenarios/dashboard.py) built once with the default
+    vars (no payout system), shared by the access and HTML dashboard tests."""
+    from .scenarios.dashboard import INPUTS, build
+
+    wh = Warehouse(server)
+    try:
+        wh.load(INPUTS)
+        build(wh.target)
+        yield wh
+    finally:
+        wh.drop()

@@ -17,7 +17,6 @@ import pytest
 from psycopg import sql
 from storytime_analytics import PROJECT_DIR, dbt_invoke
 
-from .scenarios.dashboard import INPUTS, build
 from .support import Warehouse
 
 PUBLISHING = {"usage_report", "publisher_panel_summary", "publisher_panel_top_books"}
@@ -73,15 +72,9 @@ def test_dbt_refuses_a_publishing_model_that_refs_per_child_data(tmp_path):
     assert "private to the 'per_child' group" in output, output
 
 
-@pytest.fixture(scope="module")
-def built(server):
-    wh = Warehouse(server)
-    try:
-        wh.load(INPUTS)
-        build(wh.target)  # default vars: no payout system configured
-        yield wh
-    finally:
-        wh.drop()
+@pytest.fixture
+def built(dashboard_warehouse):
+    return dashboard_warehouse  # default vars: no payout system configured
 
 
 def relations(wh: Warehouse, column: str | None = None) -> set[tuple[str, str]]:

@@ -273,6 +273,7 @@ def run_demo(args) -> int:
 
 
 from . import bench, partition_upkeep, privacy, reporting  # noqa: E402  (bench: issue 6; privacy: SPEC section 6)
+from .dashboard import register_dashboard  # noqa: E402  (issue 5)
 
 REGISTRY = [
     register_daily,
@@ -291,4 +292,6 @@ REGISTRY = [
     reporting.register_report,
     reporting.register_api,
     reporting.register_serve,
+    # Issue 5 (reporting): the admin dashboard as one HTML page.
+    register_dashboard,
 ]

@@ -1,0 +1,419 @@
+"""`storytime-analytics dashboard --out FILE.html [--book ID ...]`: the admin dashboard
+(product spec 3.2-3.3, 4.1) as one self-contained HTML page: inline CSS and inline SVG, no
+script, no external asset, so it opens from a file, a mail attachment or a CI artefact.
+
+It reads the dashboard marts (models/marts/dashboard) only, in one read-only snapshot
+(reporting.read_only): the overview cards, a sparkline of the platform's minutes over the
+14 days the 7-day trend compares, the two top-books tables, the engagement alerts, and
+per selected book (default: the top 3 by minutes of the last 7 days) its figures, its
+30-day minutes chart and its drop-off histogram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from . import StorytimeError, db
+from .reporting import NotFound, parse_id, read_only, schemas
+
+DEFAULT_BOOKS = 3
+ALERTS_SHOWN = 10
+
+
+def register_dashboard(sub) -> None:
+    p = sub.add_parser(
+        "dashboard", help="write the admin dashboard as one self-contained HTML page"
+    )
+    p.add_argument("--out", required=True, metavar="FILE.html", help="the page to write")
+    p.add_argument(
+        "--book",
+        action="append",
+        default=[],
+        metavar="ID",
+        help=f"a book panel to include (repeatable; default the top {DEFAULT_BOOKS} by minutes)",
+    )
+    p.set_defaults(handler=run_dashboard)
+
+
+def run_dashboard(args) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise StorytimeError(f"--out {args.out}: the page must be an .html file")
+    if out.is_dir() or not out.parent.is_dir():
+        raise StorytimeError(f"--out {args.out}: no such directory {out.parent}")
+    book_ids = list(dict.fromkeys(parse_id(text, "book") for text in args.book))
+    data = load(db.resolve(), book_ids)
+    page = render(data)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise StorytimeError(f"cannot write {out}: {exc.strerror or exc}") from None
+    books = ", ".join(str(b.summary["book_id"]) for b in data.books) or "none"
+    print(f"wrote {out} (as of {data.as_of or 'no processed date'}; books {books})")
+    return 0
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class BookPanel:
+    summary: dict
+    daily: list[dict]
+    dropoff: list[dict]
+
+
+@dataclass
+class Dashboard:
+    as_of: dt.date | None
+    overview: dict
+    trend: list[dict]
+    top_minutes: list[dict]
+    top_completion: list[dict]
+    alerts: list[dict]
+    books: list[BookPanel] = field(default_factory=list)
+
+
+def _rows(conn: psycopg.Connection, relation: str, where: str = "", order: str = "", params=()):
+    marts = schemas()[0]
+    query = sql.SQL("select * from {} {} {}").format(
+        sql.Identifier(marts, relation), sql.SQL(where), sql.SQL(order)
+    )
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(query, params).fetchall()
+
+
+def load(target: db.Target, book_ids: list[int]) -> Dashboard:
+    with read_only(target) as conn:
+        overview = (_rows(conn, "platform_overview") or [{}])[0]
+        top_minutes = _rows(conn, "top_books_by_minutes", order="order by book_rank")
+        data = Dashboard(
+            as_of=overview.get("as_of_date"),
+            overview=overview,
+            trend=_rows(conn, "platform_trend", order="order by metric_date"),
+            top_minutes=top_minutes,
+            top_completion=_rows(conn, "top_books_by_completion", order="order by book_rank"),
+            alerts=_rows(conn, "engagement_alerts", order="order by alert_type, book_id"),
+        )
+        if not book_ids:
+            book_ids = [row["book_id"] for row in top_minutes[:DEFAULT_BOOKS]]
+        for book_id in book_ids:
+            summary = _rows(conn, "book_panel_summary", "where book_id = %s", params=(book_id,))
+            if not summary:
+                raise NotFound(f"no book {book_id}")
+            data.books.append(
+                BookPanel(
+                    summary=summary[0],
+                    daily=_rows(
+                        conn,
+                        "book_panel_daily_minutes",
+                        "where book_id = %s",
+                        "order by metric_date",
+                        (book_id,),
+                    ),
+                    dropoff=_rows(
+                        conn,
+                        "book_panel_dropoff",
+                        "where book_id = %s",
+                        "order by bucket_percent",
+                        (book_id,),
+                    ),
+                )
+            )
+    return data
+
+
+# -- rendering --------------------------------------------------------------------------
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px;
+       color: #1f2933; background: #f5f7fa; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 10px; }
+h3 { font-size: 15px; margin: 0 0 8px; }
+.muted { color: #616e7c; font-size: 13px; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; }
+.card { background: #fff; border-radius: 8px; padding: 14px 18px; min-width: 170px;
+        box-shadow: 0 1px 3px rgba(0,0,0,.12); }
+.card .label { font-size: 12px; color: #616e7c; text-transform: uppercase; }
+.card .value { font-size: 28px; font-weight: 600; margin-top: 4px; }
+.up { color: #0e7c3a; } .down { color: #b42318; }
+.grid { display: flex; flex-wrap: wrap; gap: 16px; }
+.panel { background: #fff; border-radius: 8px; padding: 14px 18px;
+         box-shadow: 0 1px 3px rgba(0,0,0,.12); }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #e4e7eb; }
+th:nth-child(2), td:nth-child(2) { text-align: left; }
+th { color: #616e7c; font-weight: 600; }
+svg text { font-size: 10px; fill: #616e7c; }
+.bar { fill: #3e7bfa; } .bucket { fill: #f0883e; } .spark { fill: none; stroke: #3e7bfa;
+  stroke-width: 2; } .spark-prev { fill: none; stroke: #9aa5b1; stroke-width: 2; }
+"""
+
+
+def _fmt(value, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (Decimal, float)):
+        return f"{Decimal(str(value)):,.{places}f}"
+    return f"{value:,}" if isinstance(value, int) else escape(str(value))
+
+
+def _percent(rate) -> str:
+    return "—" if rate is None else f"{Decimal(str(rate)) * 100:.1f} %"
+
+
+def _trend(percent) -> str:
+    if percent is None:
+        return '<span class="value" id="trend-value">—</span>'
+    css = "up" if percent >= 0 else "down"
+    sign = "+" if percent >= 0 else "−"
+    return f'<span class="value {css}" id="trend-value">{sign}{abs(percent):.1f} %</span>'
+
+
+def _card(card_id: str, label: str, value_html: str) -> str:
+    return (
+        f'<div class="card" id="{card_id}"><div class="label">{escape(label)}</div>'
+        f"{value_html}</div>"
+    )
+
+
+def sparkline(trend: list[dict], width: int = 260, height: int = 56) -> str:
+    """Minutes per day, the 7 days before in grey, the last 7 in blue."""
+    if not trend:
+        return '<svg class="sparkline" width="0" height="0"></svg>'
+    values = [float(row["total_minutes_watched"]) for row in trend]
+    top = max(values) or 1.0
+    step = (width - 8) / max(len(values) - 1, 1)
+    points = [
+        (4 + i * step, height - 4 - (height - 8) * value / top) for i, value in enumerate(values)
+    ]
+
+    def line(css: str, pts) -> str:
+        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+        return f'<polyline class="{css}" points="{coords}"/>'
+
+    split = max(len(points) - 7, 0)
+    last_x, last_y = points[-1]
+    return (
+        f'<svg class="sparkline" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="minutes per day, 14 days">'
+        f"{line('spark-prev', points[: split + 1])}{line('spark', points[split:])}"
+        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="3" fill="#3e7bfa"/></svg>'
+    )
+
+
+def bar_chart(rows: list[dict], width: int = 520, height: int = 150) -> str:
+    """The 30-day minutes chart: one bar per day."""
+    values = [float(row["total_minutes_watched"]) for row in rows]
+    highest = max(values, default=0.0)
+    top = highest or 1.0
+    plot_h = height - 30
+    slot = (width - 40) / max(len(values), 1)
+    parts = [
+        f'<svg class="daily-minutes" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="minutes watched per day">',
+        f'<text x="0" y="12">{_fmt(Decimal(str(highest)))} min</text>',
+        f'<line x1="36" y1="{plot_h + 4}" x2="{width}" y2="{plot_h + 4}" stroke="#cbd2d9"/>',
+    ]
+    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
+        bar_h = plot_h * value / top
+        x = 38 + i * slot
+        parts.append(
+            f'<rect class="bar" x="{x:.1f}" y="{plot_h + 4 - bar_h:.1f}" '
+            f'width="{max(slot - 2, 1):.1f}" height="{bar_h:.1f}">'
+            f"<title>{row['metric_date']}: {_fmt(row['total_minutes_watched'])} min</title></rect>"
+        )
+    if rows:
+        parts.append(f'<text x="38" y="{height - 4}">{rows[0]["metric_date"]}</text>')
+        parts.append(
+            f'<text x="{width}" y="{height - 4}" text-anchor="end">{rows[-1]["metric_date"]}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def histogram(rows: list[dict], width: int = 360, height: int = 150) -> str:
+    """The drop-off histogram: plays per 10 % bucket of the duration where they ended."""
+    if not rows:
+        return '<p class="muted">No play with a known duration and position yet.</p>'
+    top = max(row["play_count"] for row in rows) or 1
+    plot_h = height - 30
+    slot = (width - 10) / len(rows)
+    parts = [
+        f'<svg class="dropoff" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="drop-off histogram">'
+    ]
+    for i, row in enumerate(rows):
+        bar_h = plot_h * row["play_count"] / top
+        x = 5 + i * slot
+        parts.append(
+            f'<rect class="bucket" x="{x:.1f}" y="{plot_h + 4 - bar_h:.1f}" '
+            f'width="{slot - 3:.1f}" height="{bar_h:.1f}">'
+            f"<title>{row['bucket_percent']} %: {row['play_count']} plays</title></rect>"
+            f'<text x="{x + (slot - 3) / 2:.1f}" y="{height - 8}" text-anchor="middle">'
+            f"{row['bucket_percent']}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
+    if not rows:
+        return f'<p class="muted" id="{table_id}">No book qualifies yet.</p>'
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table id="{table_id}"><tr>{head}</tr>{body}</table>'
+
+
+def _title(row: dict) -> str:
+    return escape(row.get("title") or f"book {row['book_id']}")
+
+
+def render(data: Dashboard) -> str:
+    ov = data.overview
+    cards = "".join(
+        [
+            _card(
+                "card-minutes-today",
+                "Minutes watched today",
+                f'<div class="value">{_fmt(ov.get("minutes_watched_today"))}</div>',
+            ),
+            _card(
+                "card-children-today",
+                "Unique children today",
+                f'<div class="value">{_fmt(ov.get("unique_children_today"))}</div>',
+            ),
+            _card(
+                "card-trend",
+                "7-day trend (minutes)",
+                f"<div>{_trend(ov.get('trend_7_day_percent'))}</div>{sparkline(data.trend)}"
+                f'<div class="muted">{_fmt(ov.get("minutes_last_7_days"))} vs '
+                f"{_fmt(ov.get('minutes_previous_7_days'))} min</div>",
+            ),
+            _card(
+                "card-active-books",
+                "Active books today",
+                f'<div class="value">{_fmt(ov.get("active_books_today"))}</div>',
+            ),
+        ]
+    )
+    top_minutes = _table(
+        "top-minutes",
+        ["#", "Title", "Minutes", "Completions", "Unique children"],
+        [
+            [
+                str(r["book_rank"]),
+                _title(r),
+                _fmt(r["total_minutes_watched"]),
+                _fmt(r["completion_count"]),
+                _fmt(r["unique_children"]),
+            ]
+            for r in data.top_minutes
+        ],
+    )
+    top_completion = _table(
+        "top-completion",
+        ["#", "Title", "Completion rate", "Plays", "Minutes", "Unique children"],
+        [
+            [
+                str(r["book_rank"]),
+                _title(r),
+                _percent(r["completion_rate"]),
+                _fmt(r["total_plays"]),
+                _fmt(r["total_minutes_watched"]),
+                _fmt(r["unique_children"]),
+            ]
+            for r in data.top_completion
+        ],
+    )
+    alerts = []
+    for kind, label in (
+        ("no_plays_30_days", "No plays in 30 days"),
+        ("low_completion_rate", "Completion rate below threshold"),
+    ):
+        rows = [r for r in data.alerts if r["alert_type"] == kind]
+        items = "".join(
+            f"<li>{_title(r)} <span class='muted'>(book {r['book_id']}; "
+            f"{_alert_detail(r)})</span></li>"
+            for r in rows[:ALERTS_SHOWN]
+        )
+        more = (
+            f"<li class='muted'>and {len(rows) - ALERTS_SHOWN} more</li>"
+            if len(rows) > ALERTS_SHOWN
+            else ""
+        )
+        alerts.append(
+            f'<div class="panel" id="alerts-{kind}"><h3>{label}: {len(rows)}</h3>'
+            f"<ul>{items}{more}</ul></div>"
+        )
+    books = "".join(_book_section(panel) for panel in data.books) or (
+        '<p class="muted">No book selected.</p>'
+    )
+    as_of = escape(str(data.as_of)) if data.as_of else "no processed date yet"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Storytime analytics - dashboard as of {as_of}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<h1>Storytime analytics</h1>
+<div class="muted" id="as-of">As of {as_of} (the latest processed day, UTC)</div>
+<h2>Platform overview</h2>
+<div class="cards">{cards}</div>
+<h2>Top books, last 7 days</h2>
+<div class="grid">
+<div class="panel"><h3>By minutes watched</h3>{top_minutes}</div>
+<div class="panel"><h3>By completion rate</h3>{top_completion}</div>
+</div>
+<h2>Engagement alerts (last 30 days)</h2>
+<div class="grid">{"".join(alerts)}</div>
+<h2>Books</h2>
+{books}
+</body>
+</html>
+"""
+
+
+def _alert_detail(row: dict) -> str:
+    if row["alert_type"] == "no_plays_30_days":
+        last = row["last_play_date"]
+        return f"last play {last}" if last else "never played"
+    return f"{_percent(row['completion_rate'])} of {row['total_plays']} plays complete"
+
+
+def _book_section(panel: BookPanel) -> str:
+    s = panel.summary
+    figures = [
+        ("Views (all time)", _fmt(s["total_views"])),
+        ("Minutes (all time)", _fmt(s["total_minutes_watched"])),
+        ("Completion rate", _percent(s["completion_rate"])),
+        ("Unique children", _fmt(s["unique_children"])),
+        ("Average views per child", _fmt(s["average_views_per_child"])),
+        ("Minutes, last 30 days", _fmt(s["minutes_last_30_days"])),
+    ]
+    cards = "".join(
+        f'<div class="card"><div class="label">{escape(label)}</div>'
+        f'<div class="value">{value}</div></div>'
+        for label, value in figures
+    )
+    publisher = escape(s.get("publisher_name") or f"publisher {s.get('publisher_id')}")
+    return f"""<section class="book" id="book-{s["book_id"]}">
+<h2>{_title(s)} <span class="muted">book {s["book_id"]}, {publisher}</span></h2>
+<div class="cards">{cards}</div>
+<div class="grid" style="margin-top: 12px">
+<div class="panel"><h3>Minutes watched per day, last 30 days</h3>{bar_chart(panel.daily)}</div>
+<div class="panel"><h3>Where plays ended (% of the video)</h3>{histogram(panel.dropoff)}</div>
+</div>
+</section>
+"""
