@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+from psycopg import sql
+
 from . import db, dbt_invoke, generate, pipeline
 from .errors import InfrastructureFailure
 from .summary import format_table
@@ -57,7 +59,9 @@ def prepare(server: db.Target) -> db.Target:
         return target
     print("generating the benchmark dataset (once)...", file=sys.stderr)
     with target.connect() as conn:
-        has_source = conn.execute("select to_regclass('public.usage_events')").fetchone()[0]
+        has_source = conn.execute(
+            "select to_regclass(%s)", (f"{db.source_schema()}.usage_events",)
+        ).fetchone()[0]
     if not has_source:
         dbt_invoke.invoke(target, ["run-operation", "init_source"], quiet=True)
     dbt_invoke.invoke(
@@ -72,9 +76,9 @@ def prepare(server: db.Target) -> db.Target:
     )
     with target.connect() as conn:
         for first, days, children, seed in SLICES:
-            stats = generate.generate(conn, "public", first, days, children, 300, seed)
+            stats = generate.generate(conn, db.source_schema(), first, days, children, 300, seed)
             print(f"  {first} +{days}d: {stats['events']} events", file=sys.stderr)
-        conn.execute("analyze public.usage_events")
+        conn.execute(sql.SQL("analyze {}").format(db.source_table("usage_events")))
     pipeline.backfill(target, FIRST_DAY, LAST_DAY, chunk_days=8)
     with target.connect() as conn:
         conn.execute("create table analytics_ops.bench_ready (ready_at timestamptz default now())")
@@ -90,10 +94,12 @@ def floor_seconds(target: db.Target, day: dt.date = BENCH_DAY) -> float:
         conn.execute("set work_mem = '1GB'")
         began = time.perf_counter()
         conn.execute(
-            """select count(*), max(occurred_at) from (
-                   select child_profile_id, book_id, occurred_at from public.usage_events
-                   where occurred_at >= %s and occurred_at < %s
-                   order by child_profile_id, book_id, occurred_at offset 0) as ordered""",
+            sql.SQL(
+                """select count(*), max(occurred_at) from (
+                       select child_profile_id, book_id, occurred_at from {}
+                       where occurred_at >= %s and occurred_at < %s
+                       order by child_profile_id, book_id, occurred_at offset 0) as ordered"""
+            ).format(db.source_table("usage_events")),
             (start, end),
         ).fetchone()
         return time.perf_counter() - began
@@ -144,7 +150,7 @@ NAIVE_REPORT = """
         select book_id, child_profile_id, event_type, occurred_at,
                lead(occurred_at) over (partition by child_profile_id, book_id
                                        order by occurred_at) as next_at
-        from public.usage_events
+        from {events}
         where occurred_at >= %(start)s and occurred_at < %(end)s
           and event_type in ('play_start', 'resume', 'heartbeat', 'pause', 'play_end')
     )
@@ -186,18 +192,20 @@ DASHBOARD = {
 def day_events(target: db.Target, day: dt.date) -> int:
     with target.connect() as conn:
         return conn.execute(
-            "select count(*) from public.usage_events where occurred_at >= %s and occurred_at < %s",
+            sql.SQL("select count(*) from {} where occurred_at >= %s and occurred_at < %s").format(
+                db.source_table("usage_events")
+            ),
             day_bounds(day),
         ).fetchone()[0]
 
 
-def query_seconds(target: db.Target, sql: str, params: dict, repeat: int) -> list[float]:
+def query_seconds(target: db.Target, query, params: dict, repeat: int) -> list[float]:
     with target.connect() as conn:
-        conn.execute(sql, params).fetchall()  # warm
+        conn.execute(query, params).fetchall()  # warm
         out = []
         for _ in range(repeat):
             began = time.perf_counter()
-            conn.execute(sql, params).fetchall()
+            conn.execute(query, params).fetchall()
             out.append(time.perf_counter() - began)
     return out
 
@@ -228,13 +236,14 @@ def run(repeat: int = 3) -> str:
     print(f"models: {models}", file=sys.stderr, flush=True)
     daily = [daily_run(target) for _ in range(max(2, repeat - 1))]
     rows.append(("daily job (D-1 and D, dbt start-up, tests)", [d[0] for d in daily]))
-    naive = query_seconds(target, NAIVE_REPORT, params, repeat)
+    naive_report = sql.SQL(NAIVE_REPORT).format(events=db.source_table("usage_events"))
+    naive = query_seconds(target, naive_report, params, repeat)
     rows.append(("naive 30-day report from raw events", naive))
     mart = query_seconds(target, MART_REPORT, params, 10 * repeat)
     rows.append(("30-day report from daily_book_metrics", mart))
     dashboard: list[float] = []
-    for name, sql in DASHBOARD.items():
-        timings = query_seconds(target, sql, params, 20)
+    for name, query in DASHBOARD.items():
+        timings = query_seconds(target, query, params, 20)
         dashboard += timings
         rows.append((f"dashboard: {name}", timings))
 
@@ -283,9 +292,9 @@ def prepare_growth(target: db.Target) -> None:
     )
     with target.connect() as conn:
         for day, children, seed in GROWTH_DAYS:
-            stats = generate.generate(conn, "public", day, 1, children, 300, seed)
+            stats = generate.generate(conn, db.source_schema(), day, 1, children, 300, seed)
             print(f"  {day}: {stats['events']} events", file=sys.stderr, flush=True)
-        conn.execute("analyze public.usage_events")
+        conn.execute(sql.SQL("analyze {}").format(db.source_table("usage_events")))
     # the upstream tables (books, durations, publishers) must know the new books
     dbt_invoke.invoke(
         target,
