@@ -21,12 +21,12 @@ from .support import Warehouse
 
 PUBLISHING = {"usage_report", "publisher_panel_summary", "publisher_panel_top_books"}
 # Every relation dbt materialises with a child_profile_id column (int_usage_events_cleaned
-# is ephemeral).
+# and int_usage_events_sessionized are ephemeral).
 PER_CHILD = {
     "stg_app__usage_events",
     "stg_app__child_profiles",
     "int_usage_events_rejected",
-    "int_usage_events_sessionized",
+    "int_play_segments",
     "int_plays",
     "int_child_book_days",
     "child_viewing_histories",
