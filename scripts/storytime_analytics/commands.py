@@ -272,7 +272,7 @@ def run_demo(args) -> int:
     return 0
 
 
-from . import bench, partition_upkeep, privacy, reporting  # noqa: E402  (bench: issue 6; privacy: SPEC section 6)
+from . import bench, partition_upkeep, privacy, reporting, spark  # noqa: E402  (bench: issue 6; privacy: SPEC section 6)
 
 REGISTRY = [
     register_daily,
@@ -291,4 +291,5 @@ REGISTRY = [
     reporting.register_report,
     reporting.register_api,
     reporting.register_serve,
+    spark.register_spark,
 ]
