@@ -65,7 +65,7 @@ test-spark: setup .venv-spark/.installed
 .venv-spark/.installed: pyproject.toml
 	$(PYTHON) -m venv .venv-spark
 	.venv-spark/bin/pip install --quiet --upgrade pip
-	.venv-spark/bin/pip install --quiet -e '.[dev,spark]'
+	.venv-spark/bin/pip install --quiet -e '.[spark]'
 	touch $@
 
 clean-db:

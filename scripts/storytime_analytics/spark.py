@@ -69,11 +69,10 @@ def spark_conf(base: Path | None = None) -> dict[str, str]:
 
 
 def dbt_env(base: Path | None = None) -> dict[str, str]:
-    """What profiles.yml's `spark` target reads."""
-    return {
-        "STORYTIME_TARGET": "spark",
-        "STORYTIME_SPARK_DIR": str((base or spark_dir()).resolve()),
-    }
+    """What profiles.yml's `spark` target reads. The target itself is chosen with
+    --target spark, never through STORYTIME_TARGET: dbt_invoke exports the environment
+    into this process, and a later PostgreSQL run in it must not pick Spark up."""
+    return {"STORYTIME_SPARK_DIR": str((base or spark_dir()).resolve())}
 
 
 def session(base: Path | None = None):
@@ -195,7 +194,8 @@ class SparkTarget:
 
     def args(self) -> list[str]:
         """Spark gets its own target path: partial parsing is per target."""
-        return ["--target", "spark", "--target-path", str(PROJECT_DIR / "target" / "spark")]
+        path = os.environ.get("STORYTIME_SPARK_TARGET_PATH", str(PROJECT_DIR / "target" / "spark"))
+        return ["--target", "spark", "--target-path", path]
 
 
 def invoke(args: list[str], dbt_vars: dict | None = None, base: Path | None = None):
@@ -229,7 +229,7 @@ def register_spark(sub) -> None:
     build.add_argument("--date", help="one date (YYYY-MM-DD)")
     build.add_argument("--start", help="first date of a range")
     build.add_argument("--end", help="last date of a range")
-    build.add_argument("--no-tests", action="store_true", help="models only (dbt run)")
+    build.add_argument("--no-tests", action="store_true", help="no data tests")
     build.set_defaults(handler=_run_build)
 
 
@@ -260,8 +260,7 @@ def _run_build(args) -> int:
         dbt_vars = {"start_date": args.start, "end_date": args.end or args.start}
     began = time.monotonic()
     session()
-    invoke(
-        ["run"] if args.no_tests else ["build", "--exclude", "resource_type:unit_test"], dbt_vars
-    )
+    excluded = ["resource_type:unit_test"] + (["resource_type:test"] if args.no_tests else [])
+    invoke(["build", "--exclude", *excluded], dbt_vars)
     print(f"spark build done in {time.monotonic() - began:.1f} s")
     return 0
