@@ -7,7 +7,7 @@ CLI := $(BIN)/storytime-analytics
 # Exports the libpq variables of the database in use (embedded unless PG*/STORYTIME_DATABASE_URL set).
 DB_ENV = eval "$$($(CLI) db env)"
 
-.PHONY: setup demo test lint pytest bench clean-db help verify-demo test-airflow test-spark
+.PHONY: setup demo test lint pytest bench clean-db help verify-demo test-airflow semantic test-spark
 
 help:
 	@echo "make setup   create .venv with pinned dependencies"
@@ -29,12 +29,21 @@ profiles.yml: profiles.yml.example
 demo: setup
 	$(CLI) demo
 
-test: setup lint pytest
+test: setup lint semantic pytest
 
 lint: setup
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(DB_ENV) && $(BIN)/sqlfluff lint models
+
+# The semantic layer (models/semantic): dbt parse writes target/semantic_manifest.json,
+# where mf reads it whatever DBT_TARGET_PATH says (a stale one is removed first, so a
+# failed parse fails here), then MetricFlow's checks. Its warehouse checks need built
+# marts: tests/test_semantic_layer.py runs them on a scenario warehouse.
+semantic: setup
+	rm -f target/semantic_manifest.json
+	$(DB_ENV) && DBT_TARGET_PATH=target $(BIN)/dbt parse --quiet \
+		&& $(BIN)/mf validate-configs --skip-dw
 
 pytest: setup
 	$(BIN)/pytest

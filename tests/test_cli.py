@@ -79,3 +79,58 @@ def test_missing_source_tables(server):
 def test_database_url_that_is_not_one():
     result = run(["daily", "--date", "2026-02-10"], {"STORYTIME_DATABASE_URL": "not a url"})
     assert_one_line_error(result, "STORYTIME_DATABASE_URL")
+
+
+def test_source_schema_that_is_not_a_plain_name(server):
+    result = run(
+        ["daily", "--date", "2026-02-10"], {**server.env(), "STORYTIME_SOURCE_SCHEMA": "app; drop"}
+    )
+    assert_one_line_error(result, "STORYTIME_SOURCE_SCHEMA")
+
+
+def test_runner_and_dbt_read_the_same_source_schema(server):
+    """STORYTIME_SOURCE_SCHEMA moves the app's tables for the runner (source checks,
+    generator, late-data watermark, row counts) and for dbt (the source, the macros) alike."""
+    admin = server.with_database("postgres")
+    with admin.connect(autocommit=True) as conn:
+        conn.execute("drop database if exists storytime_test_schema")
+        conn.execute("create database storytime_test_schema")
+    target = server.with_database("storytime_test_schema")
+    env = {**target.env(), "STORYTIME_SOURCE_SCHEMA": "app"}
+    try:
+        steps = [
+            ["init-source"],
+            [
+                "generate",
+                "--start",
+                "2026-02-10",
+                "--days",
+                "2",
+                "--children",
+                "20",
+                "--books",
+                "4",
+            ],
+            ["backfill", "--start", "2026-02-10", "--end", "2026-02-11"],
+            ["daily", "--date", "2026-02-11"],
+        ]
+        for step in steps:
+            result = run(step, env)
+            assert result.returncode == 0, (step, result.stderr)
+        with target.connect() as conn:
+            assert conn.execute("select to_regclass('public.usage_events')").fetchone()[0] is None
+            generated = conn.execute(
+                "select count(*) from app.usage_events where occurred_at < '2026-02-12'"
+            ).fetchone()[0]
+            starts = conn.execute(
+                "select count(*) from app.usage_events where event_type = 'play_start'"
+                " and occurred_at >= '2026-02-10' and occurred_at < '2026-02-12'"
+            ).fetchone()[0]
+            published = conn.execute(
+                "select coalesce(sum(total_play_starts), 0) from analytics.daily_book_metrics"
+            ).fetchone()[0]
+        assert generated > 0
+        assert published == starts
+    finally:
+        with admin.connect(autocommit=True) as conn:
+            conn.execute("drop database storytime_test_schema with (force)")

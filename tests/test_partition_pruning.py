@@ -13,14 +13,14 @@ COMPILED = (
     / "models"
     / "intermediate"
     / "playback"
-    / "int_usage_events_sessionized.sql"
+    / "int_play_segments.sql"
 )
 
 
 def scanned_partitions(wh, day: str) -> set[str]:
     dbt_invoke.invoke(
         wh.target,
-        ["compile", "--select", "int_usage_events_sessionized"],
+        ["compile", "--select", "int_play_segments"],
         dbt_vars={"date": day},
         quiet=True,
     )

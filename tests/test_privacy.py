@@ -159,7 +159,7 @@ def test_forget_child_removes_every_row_of_the_child_and_nothing_else(built):
     wh = built
     before = snapshot(wh)
     holding = [t for t, n in counts_of(before, {FORGOTTEN}).items() if n]
-    # child_viewing_histories, int_child_book_days, int_plays, int_usage_events_sessionized
+    # child_viewing_histories, int_child_book_days, int_plays, int_play_segments
     assert len(holding) >= 4, holding
     assert {child_of(r) for rows in before.values() for r in rows} == ALL_CHILDREN
 

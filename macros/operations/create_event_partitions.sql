@@ -9,7 +9,7 @@
 {% endmacro %}
 
 {% macro postgres__create_event_partitions(start_month, end_month) %}
-    {%- set schema = adapter.quote(var('source_schema')) -%}
+    {%- set schema = adapter.quote(storytime.source_schema()) -%}
     {%- set first = modules.datetime.date.fromisoformat((start_month ~ '')[:7] ~ '-01') -%}
     {%- set last = modules.datetime.date.fromisoformat((end_month ~ '')[:7] ~ '-01') -%}
     {%- set created = [] -%}
@@ -18,7 +18,7 @@
         {%- set lower = month.value -%}
         {%- set upper = (lower + modules.datetime.timedelta(days=32)).replace(day=1) -%}
         {%- set name = 'usage_events_y' ~ lower.strftime('%Y') ~ 'm' ~ lower.strftime('%m') -%}
-        {%- if adapter.get_relation(database=target.database, schema=var('source_schema'), identifier=name) is none -%}
+        {%- if adapter.get_relation(database=target.database, schema=storytime.source_schema(), identifier=name) is none -%}
             {#- A plain create fails when the default partition already holds rows of
                 this month: create the table, move those rows, then attach it. -#}
             {% call statement('partition_' ~ name) %}

@@ -41,7 +41,7 @@
 {% macro postgres__ensure_event_indexes() %}
     {%- set say = 'ensure_event_indexes: ' -%}
     {%- set outside = 'run outside a transaction: ' -%}
-    {%- set schema = var('source_schema') -%}
+    {%- set schema = storytime.source_schema() -%}
     {%- set parent = adapter.quote(schema) ~ '.' ~ adapter.quote('usage_events') -%}
     {%- set parent_lit = "'" ~ (parent | replace("'", "''")) ~ "'" -%}
     {%- set wanted = ['child_profile_id,book_id,occurred_at', 'book_id,occurred_at', 'event_type,occurred_at'] -%}

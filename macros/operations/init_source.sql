@@ -10,7 +10,7 @@
 {% endmacro %}
 
 {% macro postgres__init_source(add_missing=false) %}
-    {%- set schema = var('source_schema') -%}
+    {%- set schema = storytime.source_schema() -%}
     {%- set ddl = storytime.source_table_ddl(schema) -%}
     {%- set existing = [] -%}
     {%- for name in ddl -%}

@@ -49,7 +49,7 @@
     {%- if batch < 1 -%}
         {{ exceptions.raise_compiler_error("batch_size must be a positive number of rows, not " ~ batch_size) }}
     {%- endif -%}
-    {%- set schema = var('source_schema') -%}
+    {%- set schema = storytime.source_schema() -%}
     {%- set s = adapter.quote(schema) -%}
     {%- set old = s ~ '.' ~ adapter.quote('usage_events') -%}
     {%- set work_name = 'usage_events_partitioned' -%}

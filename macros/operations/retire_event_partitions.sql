@@ -26,7 +26,7 @@
 
 {% macro postgres__retire_event_partitions(keep_months, archive_schema=none, dry_run=false, as_of=none) %}
     {%- set say = 'retire_event_partitions: ' -%}
-    {%- set schema = var('source_schema') -%}
+    {%- set schema = storytime.source_schema() -%}
     {%- set parent = adapter.quote(schema) ~ '.' ~ adapter.quote('usage_events') -%}
     {%- set parent_lit = "'" ~ (parent | replace("'", "''")) ~ "'" -%}
     {%- set lock_timeout = var('upkeep_lock_timeout', '10s') -%}

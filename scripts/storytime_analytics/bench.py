@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+from psycopg import sql
+
 from . import db, dbt_invoke, generate, pipeline
 from .errors import InfrastructureFailure
 from .summary import format_table
@@ -57,7 +59,9 @@ def prepare(server: db.Target) -> db.Target:
         return target
     print("generating the benchmark dataset (once)...", file=sys.stderr)
     with target.connect() as conn:
-        has_source = conn.execute("select to_regclass('public.usage_events')").fetchone()[0]
+        has_source = conn.execute(
+            "select to_regclass(%s)", (f"{db.source_schema()}.usage_events",)
+        ).fetchone()[0]
     if not has_source:
         dbt_invoke.invoke(target, ["run-operation", "init_source"], quiet=True)
     dbt_invoke.invoke(
@@ -72,39 +76,41 @@ def prepare(server: db.Target) -> db.Target:
     )
     with target.connect() as conn:
         for first, days, children, seed in SLICES:
-            stats = generate.generate(conn, "public", first, days, children, 300, seed)
+            stats = generate.generate(conn, db.source_schema(), first, days, children, 300, seed)
             print(f"  {first} +{days}d: {stats['events']} events", file=sys.stderr)
-        conn.execute("analyze public.usage_events")
+        conn.execute(sql.SQL("analyze {}").format(db.source_table("usage_events")))
     pipeline.backfill(target, FIRST_DAY, LAST_DAY, chunk_days=8)
     with target.connect() as conn:
         conn.execute("create table analytics_ops.bench_ready (ready_at timestamptz default now())")
     return target
 
 
-def floor_seconds(target: db.Target) -> float:
+def floor_seconds(target: db.Target, day: dt.date = BENCH_DAY) -> float:
     """One ordered pass over the day's events, consumed in the server, not returned."""
-    start, end = day_bounds(BENCH_DAY)
+    start, end = day_bounds(day)
     with target.connect() as conn:
         conn.execute("set enable_indexscan = off")
         conn.execute("set enable_bitmapscan = off")
         conn.execute("set work_mem = '1GB'")
         began = time.perf_counter()
         conn.execute(
-            """select count(*), max(occurred_at) from (
-                   select child_profile_id, book_id, occurred_at from public.usage_events
-                   where occurred_at >= %s and occurred_at < %s
-                   order by child_profile_id, book_id, occurred_at offset 0) as ordered""",
+            sql.SQL(
+                """select count(*), max(occurred_at) from (
+                       select child_profile_id, book_id, occurred_at from {}
+                       where occurred_at >= %s and occurred_at < %s
+                       order by child_profile_id, book_id, occurred_at offset 0) as ordered"""
+            ).format(db.source_table("usage_events")),
             (start, end),
         ).fetchone()
         return time.perf_counter() - began
 
 
-def models_seconds(target: db.Target) -> float:
-    """SQL time of the models alone for the benchmark day (dbt start-up excluded)."""
+def models_seconds(target: db.Target, day: dt.date = BENCH_DAY) -> float:
+    """SQL time of the models alone for one day (dbt start-up excluded)."""
     outcome = dbt_invoke.invoke(
         target,
         ["run"],
-        dbt_vars={"date": BENCH_DAY.isoformat(), "statement_timeout_seconds": 600},
+        dbt_vars={"date": day.isoformat(), "statement_timeout_seconds": 1800},
         quiet=True,
     )
     return sum(r.execution_time for r in outcome.results)
@@ -144,7 +150,7 @@ NAIVE_REPORT = """
         select book_id, child_profile_id, event_type, occurred_at,
                lead(occurred_at) over (partition by child_profile_id, book_id
                                        order by occurred_at) as next_at
-        from public.usage_events
+        from {events}
         where occurred_at >= %(start)s and occurred_at < %(end)s
           and event_type in ('play_start', 'resume', 'heartbeat', 'pause', 'play_end')
     )
@@ -183,13 +189,23 @@ DASHBOARD = {
 }
 
 
-def query_seconds(target: db.Target, sql: str, params: dict, repeat: int) -> list[float]:
+def day_events(target: db.Target, day: dt.date) -> int:
     with target.connect() as conn:
-        conn.execute(sql, params).fetchall()  # warm
+        return conn.execute(
+            sql.SQL("select count(*) from {} where occurred_at >= %s and occurred_at < %s").format(
+                db.source_table("usage_events")
+            ),
+            day_bounds(day),
+        ).fetchone()[0]
+
+
+def query_seconds(target: db.Target, query, params: dict, repeat: int) -> list[float]:
+    with target.connect() as conn:
+        conn.execute(query, params).fetchall()  # warm
         out = []
         for _ in range(repeat):
             began = time.perf_counter()
-            conn.execute(sql, params).fetchall()
+            conn.execute(query, params).fetchall()
             out.append(time.perf_counter() - began)
     return out
 
@@ -197,12 +213,9 @@ def query_seconds(target: db.Target, sql: str, params: dict, repeat: int) -> lis
 def run(repeat: int = 3) -> str:
     server = db.resolve()
     target = prepare(server)
-    start, end = day_bounds(BENCH_DAY)
+    end = day_bounds(BENCH_DAY)[1]
+    events = day_events(target, BENCH_DAY)
     with target.connect() as conn:
-        events = conn.execute(
-            "select count(*) from public.usage_events where occurred_at >= %s and occurred_at < %s",
-            (start, end),
-        ).fetchone()[0]
         book = conn.execute(
             "select book_id from analytics.book_engagement order by total_views desc limit 1"
         ).fetchone()[0]
@@ -223,13 +236,14 @@ def run(repeat: int = 3) -> str:
     print(f"models: {models}", file=sys.stderr, flush=True)
     daily = [daily_run(target) for _ in range(max(2, repeat - 1))]
     rows.append(("daily job (D-1 and D, dbt start-up, tests)", [d[0] for d in daily]))
-    naive = query_seconds(target, NAIVE_REPORT, params, repeat)
+    naive_report = sql.SQL(NAIVE_REPORT).format(events=db.source_table("usage_events"))
+    naive = query_seconds(target, naive_report, params, repeat)
     rows.append(("naive 30-day report from raw events", naive))
     mart = query_seconds(target, MART_REPORT, params, 10 * repeat)
     rows.append(("30-day report from daily_book_metrics", mart))
     dashboard: list[float] = []
-    for name, sql in DASHBOARD.items():
-        timings = query_seconds(target, sql, params, 20)
+    for name, query in DASHBOARD.items():
+        timings = query_seconds(target, query, params, 20)
         dashboard += timings
         rows.append((f"dashboard: {name}", timings))
 
@@ -251,7 +265,96 @@ def run(repeat: int = 3) -> str:
     return line
 
 
+# Growth curve (README "Scale"): one day each of ~1, 2.5, 5 and 10 M events, three days
+# apart so that no run's window sees another's events; ~29.6 events per child per day.
+GROWTH_DAYS = (
+    (dt.date(2026, 4, 6), 34_000, 21),
+    (dt.date(2026, 4, 9), 85_000, 22),
+    (dt.date(2026, 4, 12), 170_000, 23),
+    (dt.date(2026, 4, 15), 340_000, 24),
+)
+
+
+def prepare_growth(target: db.Target) -> None:
+    with target.connect() as conn:
+        if conn.execute("select to_regclass('analytics_ops.bench_growth_ready')").fetchone()[0]:
+            return
+    print("generating the growth-curve days (once)...", file=sys.stderr)
+    dbt_invoke.invoke(
+        target,
+        [
+            "run-operation",
+            "create_event_partitions",
+            "--args",
+            "{start_month: '2026-04-01', end_month: '2026-04-01'}",
+        ],
+        quiet=True,
+    )
+    with target.connect() as conn:
+        for day, children, seed in GROWTH_DAYS:
+            stats = generate.generate(conn, db.source_schema(), day, 1, children, 300, seed)
+            print(f"  {day}: {stats['events']} events", file=sys.stderr, flush=True)
+        conn.execute(sql.SQL("analyze {}").format(db.source_table("usage_events")))
+    # the upstream tables (books, durations, publishers) must know the new books
+    dbt_invoke.invoke(
+        target,
+        [
+            "build",
+            "--select",
+            "+int_book_durations",
+            "+int_book_publishers",
+            "--exclude",
+            "resource_type:test",
+            "resource_type:unit_test",
+        ],
+        quiet=True,
+    )
+    with target.connect() as conn:
+        conn.execute(
+            "create table analytics_ops.bench_growth_ready (ready_at timestamptz default now())"
+        )
+
+
+def growth(repeat: int = 2) -> str:
+    """Floor and models time for days of ~1, 2.5, 5 and 10 M events (same run)."""
+    target = prepare(db.resolve())
+    prepare_growth(target)
+    rows = []
+    for day, _, _ in GROWTH_DAYS:
+        events = day_events(target, day)
+        floor = statistics.median(floor_seconds(target, day) for _ in range(repeat))
+        models = statistics.median(models_seconds(target, day) for _ in range(repeat))
+        rows.append(
+            (
+                events,
+                f"{floor:.2f}",
+                f"{models:.2f}",
+                f"{models / floor:.2f}",
+                f"{1000 * models / events * 1000:.2f}",
+            )
+        )
+        print(
+            f"growth: events={events} floor_s={floor:.2f} models_s={models:.2f}",
+            file=sys.stderr,
+            flush=True,
+        )
+    table = format_table(
+        ["events", "floor_s", "models_s", "ratio", "models_ms_per_1k_events"], rows
+    )
+    print(table)
+    return table
+
+
 def register_bench(sub) -> None:
     p = sub.add_parser("bench", help="measure the daily run against the floor (make bench)")
     p.add_argument("--repeat", type=int, default=3, help="repetitions per measure (default 3)")
-    p.set_defaults(handler=lambda args: (run(args.repeat), 0)[1])
+    p.add_argument(
+        "--growth",
+        action="store_true",
+        help="instead: floor and models time at ~1, 2.5, 5 and 10 M events a day (README 'Scale')",
+    )
+    p.set_defaults(
+        handler=lambda args: (growth(min(args.repeat, 2)) if args.growth else run(args.repeat), 0)[
+            1
+        ]
+    )

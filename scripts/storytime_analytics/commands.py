@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+from psycopg import sql
+
 from . import StorytimeError, db, dbt_invoke, pipeline, runlog, summary
 from .cliutil import add_lock_wait, connected_target
 from .dates import chunks, parse_date, parse_range, yesterday_utc
 
-SOURCE_SCHEMA = "public"
 SOURCE_TABLES = ("usage_events", "books", "video_assets", "publishers", "users", "child_profiles")
 
 
 def _target_with_sources() -> db.Target:
     """The database, after checking the app's source tables are there."""
     target = connected_target()
+    schema = db.source_schema()
     with target.connect() as conn:
         missing = [
             table
             for table in SOURCE_TABLES
-            if conn.execute("select to_regclass(%s)", (f"{SOURCE_SCHEMA}.{table}",)).fetchone()[0]
-            is None
+            if conn.execute("select to_regclass(%s)", (f"{schema}.{table}",)).fetchone()[0] is None
         ]
     if missing:
         raise StorytimeError(
-            f"source tables missing in schema {SOURCE_SCHEMA}: {', '.join(missing)} "
+            f"source tables missing in schema {schema}: {', '.join(missing)} "
             "(for a local database: storytime-analytics init-source)"
         )
     return target
@@ -68,20 +69,21 @@ def register_init_source(sub) -> None:
 
 
 def run_init_source(args) -> int:
+    schema = db.source_schema()
     target = connected_target()
     with target.connect() as conn:
         existing = [
             table
             for table in SOURCE_TABLES
-            if conn.execute("select to_regclass(%s)", (f"{SOURCE_SCHEMA}.{table}",)).fetchone()[0]
+            if conn.execute("select to_regclass(%s)", (f"{schema}.{table}",)).fetchone()[0]
         ]
     if existing and not args.add_missing:
         raise StorytimeError(
-            f"schema {SOURCE_SCHEMA} already has {', '.join(existing)}; nothing changed "
+            f"schema {schema} already has {', '.join(existing)}; nothing changed "
             "(--add-missing creates only the missing tables)"
         )
     if len(existing) == len(SOURCE_TABLES):
-        print(f"all source tables already exist in schema {SOURCE_SCHEMA}; nothing to do")
+        print(f"all source tables already exist in schema {schema}; nothing to do")
         return 0
     dbt_invoke.invoke(
         target,
@@ -93,7 +95,7 @@ def run_init_source(args) -> int:
         ],
         quiet=True,
     )
-    print(f"created the missing source tables in schema {SOURCE_SCHEMA}")
+    print(f"created the missing source tables in schema {schema}")
     return 0
 
 
@@ -155,7 +157,7 @@ def run_generate(args) -> int:
     with target.connect() as conn:
         stats = generate.generate(
             conn,
-            "public",
+            db.source_schema(),
             start,
             args.days,
             args.children,
@@ -236,12 +238,16 @@ def run_demo(args) -> int:
 
     target = connected_target()
     with target.connect() as conn:
-        has_source = conn.execute("select to_regclass('public.usage_events')").fetchone()[0]
+        has_source = conn.execute(
+            "select to_regclass(%s)", (f"{db.source_schema()}.usage_events",)
+        ).fetchone()[0]
     if not has_source:
         dbt_invoke.invoke(target, ["run-operation", "init_source"], quiet=True)
     with target.connect() as conn:
         span = conn.execute(
-            "select min(occurred_at)::date, max(occurred_at)::date from public.usage_events"
+            sql.SQL("select min(occurred_at)::date, max(occurred_at)::date from {}").format(
+                db.source_table("usage_events")
+            )
         ).fetchone()
     if span[0] is None:
         first = yesterday_utc() - dt.timedelta(days=args.days - 1)
@@ -251,7 +257,7 @@ def run_demo(args) -> int:
         with target.connect() as conn:
             stats = generate.generate(
                 conn,
-                "public",
+                db.source_schema(),
                 first,
                 args.days,
                 args.children,

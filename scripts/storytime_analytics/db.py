@@ -9,11 +9,13 @@ Resolution order (never silently falls back once something is set):
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 from psycopg import conninfo as pg_conninfo
+from psycopg import sql
 
 from . import PROJECT_DIR, StorytimeError
 from .errors import InfrastructureFailure
@@ -35,6 +37,25 @@ EMBEDDED_SETTINGS = {
     "synchronous_commit": "off",
     "timezone": "UTC",
 }
+
+
+SOURCE_SCHEMA_VAR = "STORYTIME_SOURCE_SCHEMA"
+
+
+def source_schema() -> str:
+    """The schema of the app's tables: STORYTIME_SOURCE_SCHEMA (default public). dbt reads
+    the same variable (the app source and the storytime.source_schema() macro)."""
+    schema = os.environ.get(SOURCE_SCHEMA_VAR) or "public"
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+        raise StorytimeError(
+            f"{SOURCE_SCHEMA_VAR}={schema!r} is not a plain lower-case schema name"
+        )
+    return schema
+
+
+def source_table(name: str) -> sql.Identifier:
+    """A table of the app's schema, quoted for psycopg.sql composition."""
+    return sql.Identifier(source_schema(), name)
 
 
 @dataclass(frozen=True)

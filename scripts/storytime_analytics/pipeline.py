@@ -8,7 +8,9 @@ import datetime as dt
 import sys
 import time
 
-from . import dbt_invoke, runlog
+from psycopg import sql
+
+from . import db, dbt_invoke, runlog
 from .dates import chunks, date_vars
 from .db import Target
 from .errors import InfrastructureFailure, StorytimeError
@@ -92,13 +94,17 @@ def late_dates(target: Target, before: dt.date) -> tuple[list[dt.date], dt.datet
     with target.connect() as conn:
         previous = runlog.last_watermark(conn)
         conn.commit()
-        watermark = conn.execute("select max(created_at) from public.usage_events").fetchone()[0]
+        events = db.source_table("usage_events")
+        watermark = conn.execute(
+            sql.SQL("select max(created_at) from {}").format(events)
+        ).fetchone()[0]
         if previous is None:
             return [], watermark
         rows = conn.execute(
-            """select distinct cast((occurred_at at time zone 'UTC') as date)
-               from public.usage_events
-               where created_at > %s and occurred_at < %s""",
+            sql.SQL(
+                """select distinct cast((occurred_at at time zone 'UTC') as date)
+                   from {} where created_at > %s and occurred_at < %s"""
+            ).format(events),
             (
                 previous - WATERMARK_MARGIN,
                 dt.datetime.combine(before, dt.time(), dt.timezone.utc) + dt.timedelta(days=1),
@@ -117,8 +123,9 @@ def count_rows(target: Target, ranges: list[tuple[dt.date, dt.date]]) -> tuple[i
                 days=1, hours=6
             )
             read += conn.execute(
-                "select count(*) from public.usage_events"
-                " where occurred_at >= %s and occurred_at < %s",
+                sql.SQL(
+                    "select count(*) from {} where occurred_at >= %s and occurred_at < %s"
+                ).format(db.source_table("usage_events")),
                 (start, end),
             ).fetchone()[0]
             rejected += conn.execute(

@@ -13,9 +13,9 @@
     )
 }}
 
-with events as (
+with segments as (
 
-    select * from {{ ref('int_usage_events_sessionized') }}
+    select * from {{ ref('int_play_segments') }}
     where {{ storytime.in_processing_range('event_date') }}
 
 ),
@@ -28,19 +28,19 @@ final as (
         book_id,
 
         -- numerics
-        cast(sum(case when event_type = 'play_start' then 1 else 0 end) as integer) as play_start_count,
-        cast(sum(case when event_type = 'play_end' then 1 else 0 end) as integer) as play_end_count,
-        cast(count(*) as integer) as event_count,
+        cast(sum(play_start_count) as integer) as play_start_count,
+        cast(sum(play_end_count) as integer) as play_end_count,
+        cast(sum(event_count) as integer) as event_count,
         sum(interval_seconds) as watched_seconds,
-        max(position_seconds) as highest_position_seconds,
+        max(highest_position_seconds) as highest_position_seconds,
 
         -- dates
         event_date as activity_date,
 
         -- timestamps
-        max(occurred_at) as last_event_at
+        max(last_event_at) as last_event_at
 
-    from events
+    from segments
     group by child_profile_id, book_id, event_date
 
 )

@@ -1,6 +1,7 @@
 -- One row per play (SPEC section 3) for the processed play dates, with its facts computed
--- from its events before the cut-off (06:00 UTC the day after it began). Everything per
--- play downstream (completions, percentages, drop-off, bands, views) reads this table.
+-- from its events before the cut-off (06:00 UTC the day after it began), summed from the
+-- play's segments. Everything per play downstream (completions, percentages, drop-off,
+-- bands, views) reads this table.
 {{
     config(
         materialized='incremental',
@@ -13,10 +14,9 @@
     )
 }}
 
-with events as (
+with segments as (
 
-    select * from {{ ref('int_usage_events_sessionized') }}
-    where {{ storytime.in_processing_range('play_date') }}
+    select * from {{ ref('int_play_segments') }}
 
 ),
 
@@ -32,28 +32,42 @@ duration_bands as (
 
 ),
 
+dated_segments as (
+
+    select
+        *,
+        {{ storytime.utc_date('min(first_event_at) over (partition by child_profile_id, book_id, play_number)') }}
+            as play_date
+    from segments
+
+),
+
 plays as (
 
+    -- a segment is before the play's cut-off when its cutoff_date is at most the play's
+    -- date; an interval counts when its next event is too: within the segment's cut-off
+    -- day, or, crossing into the next one, when that next day is still at most the play's
     select
         child_profile_id,
         book_id,
         play_number,
-        max(case when is_play_start = 1 then usage_event_id end) as first_usage_event_id,
-        min(play_start_at) as play_start_at,
+        max(first_usage_event_id) as first_usage_event_id,
+        min(first_event_at) as play_start_at,
         min(play_date) as play_date,
-        max(is_session_start) as starts_session,
-        count(*) as event_count,
+        max(starts_session) as starts_session,
+        sum(event_count) as event_count,
         sum(
             case
-                when is_before_play_cutoff = 1 and is_next_before_play_cutoff = 1
-                    then interval_seconds
+                when cutoff_date < play_date then interval_seconds
+                when cutoff_date = play_date then interval_seconds_within_cutoff_day
                 else 0
             end
         ) as watch_seconds,
-        max(case when is_before_play_cutoff = 1 then position_seconds end) as max_position_seconds,
-        {{ storytime.value_at_max('position_seconds', 'event_sequence', 'is_before_play_cutoff = 1') }}
+        max(case when cutoff_date <= play_date then highest_position_seconds end) as max_position_seconds,
+        {{ storytime.unpack_position('max(case when cutoff_date <= play_date then last_position_key end)') }}
             as final_position_seconds
-    from events
+    from dated_segments
+    where {{ storytime.in_processing_range('play_date') }}
     group by child_profile_id, book_id, play_number
 
 ),

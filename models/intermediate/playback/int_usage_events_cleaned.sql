@@ -61,9 +61,11 @@ numbered_duplicates as (
 
     select
         *,
+        -- type_rank stands for event_type (one rank per type), so that this sort's
+        -- leading keys are the sessionization's order and its sort is only incremental
         row_number() over (
             partition by
-                child_profile_id, book_id, occurred_at, event_type, reported_position_seconds
+                child_profile_id, book_id, occurred_at, type_rank, reported_position_seconds
             order by usage_event_id
         ) as duplicate_number
     from with_durations

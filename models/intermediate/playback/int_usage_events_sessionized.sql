@@ -1,14 +1,9 @@
--- The run's cleaned events in order, cut into sessions and plays (SPEC section 3), with the
--- seconds each event contributes as the first event of a counted interval. This is the one
--- sorted pass over the window; int_plays and int_child_book_days both read it.
--- Rebuilt on every run for the run's window only (a scratch table, not history).
-{{
-    config(
-        unlogged=true,
-        pre_hook="{{ storytime.tune_ordered_pass() }}",
-    )
-}}
-{%- set timeout_seconds = var('session_timeout_minutes') * 60 -%}
+-- The run's cleaned events in order, cut into sessions and plays (SPEC section 3), with
+-- the seconds each event contributes as the first event of a counted interval.
+-- Ephemeral: it is the ordered pass inside int_play_segments, which keeps one row per
+-- play and day instead of one per event (the events are never written out).
+{{ config(materialized='ephemeral') }}
+{%- set timeout_minutes = var('session_timeout_minutes') -%}
 {%- set cap_seconds = var('heartbeat_cap_seconds') -%}
 {%- set cutoff_hours = var('play_cutoff_hours_next_day') %}
 
@@ -21,7 +16,14 @@ with events as (
 neighbours as (
 
     select
-        *,
+        usage_event_id,
+        child_profile_id,
+        book_id,
+        event_type,
+        type_rank,
+        position_seconds,
+        counts_watch_time,
+        occurred_at,
         row_number() over child_book_order as event_sequence,
         lag(occurred_at) over child_book_order as previous_occurred_at,
         lag(event_type) over child_book_order as previous_event_type,
@@ -34,33 +36,24 @@ neighbours as (
 
 ),
 
-gaps as (
-
-    select
-        *,
-        {{ storytime.seconds_between('previous_occurred_at', 'occurred_at') }} as seconds_since_previous,
-        {{ storytime.seconds_between('occurred_at', 'next_occurred_at') }} as seconds_to_next
-    from neighbours
-
-),
-
 flagged as (
 
+    -- gaps compared as timestamps; seconds are computed only for a gap under the cap
     select
         *,
         case
             when previous_occurred_at is null then 1
-            when seconds_since_previous > {{ timeout_seconds }} then 1
+            when previous_occurred_at < {{ dbt.dateadd('minute', -timeout_minutes, 'occurred_at') }} then 1
             else 0
         end as is_session_start,
         case
             when next_occurred_at is null then 0
             when not counts_watch_time then 0
-            when seconds_to_next > {{ timeout_seconds }} then 0
-            when seconds_to_next > {{ cap_seconds }} then {{ cap_seconds }}
-            else seconds_to_next
+            when next_occurred_at > {{ dbt.dateadd('minute', timeout_minutes, 'occurred_at') }} then 0
+            when next_occurred_at >= {{ dbt.dateadd('second', cap_seconds, 'occurred_at') }} then {{ cap_seconds }}
+            else {{ storytime.seconds_between('occurred_at', 'next_occurred_at') }}
         end as interval_seconds
-    from gaps
+    from neighbours
 
 ),
 
@@ -82,47 +75,20 @@ numbered as (
 
     select
         *,
-        sum(is_play_start) over running_order as play_number,
-        max(case when is_play_start = 1 then occurred_at end) over running_order as play_start_at
+        sum(is_play_start) over (
+            partition by child_profile_id, book_id
+            order by occurred_at, type_rank, usage_event_id
+            rows between unbounded preceding and current row
+        ) as play_number
     from play_starts
-    window running_order as (
-        partition by child_profile_id, book_id
-        order by occurred_at, type_rank, usage_event_id
-        rows between unbounded preceding and current row
-    )
-
-),
-
-dated as (
-
-    select
-        *,
-        {{ storytime.utc_date('play_start_at') }} as play_date
-    from numbered
-
-),
-
-cut as (
-
-    -- before the cut-off: occurred_at < play_date + 1 day + cutoff hours, i.e. its UTC
-    -- date after moving back by the cutoff hours is at most the play's date
-    select
-        *,
-        case
-            when {{ storytime.utc_date(dbt.dateadd('hour', -cutoff_hours, 'occurred_at')) }} <= play_date then 1
-            else 0
-        end as is_before_play_cutoff,
-        case
-            when next_occurred_at is null then 0
-            when {{ storytime.utc_date(dbt.dateadd('hour', -cutoff_hours, 'next_occurred_at')) }} <= play_date then 1
-            else 0
-        end as is_next_before_play_cutoff
-    from dated
 
 ),
 
 final as (
 
+    -- cutoff_date: the UTC date of the event moved back by the cut-off hours. An event is
+    -- before its play's cut-off (06:00 the day after the play began) when its cutoff_date
+    -- is at most the play's date; int_plays applies that once it knows the play's date.
     select
         -- ids
         usage_event_id,
@@ -141,18 +107,16 @@ final as (
         -- booleans (as 0/1 so they sum)
         is_session_start,
         is_play_start,
-        is_before_play_cutoff,
-        is_next_before_play_cutoff,
 
         -- dates
-        event_date,
-        play_date,
+        {{ storytime.utc_date('occurred_at') }} as event_date,
+        {{ storytime.utc_date(dbt.dateadd('hour', -cutoff_hours, 'occurred_at')) }} as cutoff_date,
+        {{ storytime.utc_date(dbt.dateadd('hour', -cutoff_hours, 'next_occurred_at')) }} as next_cutoff_date,
 
         -- timestamps
-        occurred_at,
-        play_start_at
+        occurred_at
 
-    from cut
+    from numbered
 
 )
 
