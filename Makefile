@@ -7,7 +7,7 @@ CLI := $(BIN)/storytime-analytics
 # Exports the libpq variables of the database in use (embedded unless PG*/STORYTIME_DATABASE_URL set).
 DB_ENV = eval "$$($(CLI) db env)"
 
-.PHONY: setup demo test lint pytest bench clean-db help verify-demo test-airflow semantic chromium
+.PHONY: setup demo test lint pytest bench clean-db help verify-demo test-airflow semantic chromium test-spark
 
 help:
 	@echo "make setup   create .venv with pinned dependencies"
@@ -64,6 +64,17 @@ test-airflow: setup .venv-airflow/.installed
 .venv-airflow/.installed:
 	$(PYTHON) -m venv .venv-airflow
 	.venv-airflow/bin/pip install --quiet "apache-airflow==3.3.*"
+	touch $@
+
+# The same models on Apache Spark (dbt-spark, in-process session), compared row by row with
+# PostgreSQL (tests/spark). pyspark + JVM live in their own .venv-spark.
+test-spark: setup .venv-spark/.installed
+	.venv-spark/bin/pytest tests/spark -q
+
+.venv-spark/.installed: pyproject.toml
+	$(PYTHON) -m venv .venv-spark
+	.venv-spark/bin/pip install --quiet --upgrade pip
+	.venv-spark/bin/pip install --quiet -e '.[spark]'
 	touch $@
 
 clean-db:

@@ -9,6 +9,12 @@
 {% macro default__analyze_relation() %}
 {% endmacro %}
 
+{#- Spark plans without table statistics unless the cost-based optimizer is switched on
+    (off by default): computing them would cost a scan for nothing. -#}
+{% macro spark__analyze_relation() %}
+    {%- do log("analyze_relation: skipped on Spark (no cost-based optimizer) for " ~ this, info=false) -%}
+{% endmacro %}
+
 {% macro postgres__analyze_relation() -%}
     analyze {{ this }}
 {%- endmacro %}

@@ -3,7 +3,9 @@
     partition_months_ahead months ahead. Rows already sitting in the default partition for
     a month being created are moved into the new partition in the same transaction. -#}
 {% macro ensure_event_partitions() %}
-    {%- if execute and var('manage_partitions') and target.type == 'postgres' -%}
+    {%- if execute and var('manage_partitions') and target.type != 'postgres' -%}
+        {{ log("ensure_event_partitions: skipped on " ~ target.type ~ " (usage_events is partitioned by day when loaded)", info=true) }}
+    {%- elif execute and var('manage_partitions') -%}
         {%- set today = modules.datetime.datetime.utcnow().date() -%}
         {%- set month = namespace(last=today.replace(day=1)) -%}
         {%- for _ in range(var('partition_months_ahead') | int) -%}

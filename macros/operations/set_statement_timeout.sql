@@ -7,7 +7,12 @@
 {% endmacro %}
 
 {% macro default__set_statement_timeout() %}
-    {#- Spark has no per-statement timeout: nothing to set. -#}
+{% endmacro %}
+
+{#- Spark has no per-statement timeout: nothing to set (a cluster bounds runs with its
+    own job timeouts). -#}
+{% macro spark__set_statement_timeout() %}
+    {%- do log("set_statement_timeout: skipped on Spark (no statement_timeout)", info=false) -%}
 {% endmacro %}
 
 {% macro postgres__set_statement_timeout() -%}

@@ -10,6 +10,12 @@
 {% macro default__tune_ordered_pass() %}
 {% endmacro %}
 
+{#- Spark sorts with spark.driver/executor memory and spills by itself; nothing to set per
+    statement (spark.sql.shuffle.partitions is set in the profile). -#}
+{% macro spark__tune_ordered_pass() %}
+    {%- do log("tune_ordered_pass: skipped on Spark (no per-statement work_mem)", info=false) -%}
+{% endmacro %}
+
 {% macro postgres__tune_ordered_pass() -%}
     set local work_mem = '{{ var("ordered_pass_work_mem") }}';
     set local enable_indexscan = off;

@@ -4,9 +4,8 @@
 -- bucketed plays on the dates it processed.
 {{
     config(
-        incremental_strategy='delete+insert',
-        unique_key=['book_id', 'bucket_percent'],
         indexes=[{'columns': ['book_id', 'bucket_percent'], 'unique': true}],
+        **storytime.replace_keys_config(['book_id', 'bucket_percent']),
     )
 }}
 

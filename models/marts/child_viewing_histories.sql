@@ -4,12 +4,11 @@
 -- cannot double-count). Per-child data: never exposed to publishers (COPPA).
 {{
     config(
-        incremental_strategy='delete+insert',
-        unique_key=['child_profile_id', 'book_id'],
         indexes=[
             {'columns': ['child_profile_id', 'book_id'], 'unique': true},
             {'columns': ['book_id']},
         ],
+        **storytime.replace_keys_config(['child_profile_id', 'book_id']),
     )
 }}
 

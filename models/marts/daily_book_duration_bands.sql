@@ -2,9 +2,8 @@
 -- 4.3) and their share of the day's plays. Every band for every book-day with plays.
 {{
     config(
-        incremental_strategy='replace_dates',
-        date_column='metric_date',
         indexes=[{'columns': ['book_id', 'metric_date', 'duration_band'], 'unique': true}],
+        **storytime.replace_dates_config('metric_date'),
     )
 }}
 

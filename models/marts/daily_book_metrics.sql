@@ -4,13 +4,12 @@
 -- one cleaned event that day; publisher as of that day.
 {{
     config(
-        incremental_strategy='replace_dates',
-        date_column='metric_date',
         indexes=[
             {'columns': ['book_id', 'metric_date'], 'unique': true},
             {'columns': ['publisher_id', 'metric_date']},
             {'columns': ['metric_date']},
         ],
+        **storytime.replace_dates_config('metric_date'),
     )
 }}
 

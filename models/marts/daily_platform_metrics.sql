@@ -2,9 +2,8 @@
 -- over the platform, not sums of books. A row for every processed date, zeros included.
 {{
     config(
-        incremental_strategy='replace_dates',
-        date_column='metric_date',
         indexes=[{'columns': ['metric_date'], 'unique': true}],
+        **storytime.replace_dates_config('metric_date'),
     )
 }}
 

@@ -278,7 +278,7 @@ def run_demo(args) -> int:
     return 0
 
 
-from . import bench, partition_upkeep, privacy, reporting  # noqa: E402  (bench: issue 6; privacy: SPEC section 6)
+from . import bench, partition_upkeep, privacy, reporting, spark  # noqa: E402  (bench: issue 6; privacy: SPEC section 6)
 from .dashboard import register_dashboard  # noqa: E402  (issue 5)
 
 REGISTRY = [
@@ -300,4 +300,5 @@ REGISTRY = [
     reporting.register_serve,
     # Issue 5 (reporting): the admin dashboard as one HTML page.
     register_dashboard,
+    spark.register_spark,
 ]

@@ -5,12 +5,11 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='replace_dates',
-        date_column='activity_date',
         indexes=[
             {'columns': ['activity_date']},
             {'columns': ['child_profile_id', 'book_id']},
         ],
+        **storytime.replace_dates_config('activity_date'),
     )
 }}
 

@@ -5,13 +5,12 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='replace_dates',
-        date_column='play_date',
         indexes=[
             {'columns': ['play_date']},
             {'columns': ['child_profile_id', 'book_id']},
             {'columns': ['book_id']},
         ],
+        **storytime.replace_dates_config('play_date'),
     )
 }}
 
