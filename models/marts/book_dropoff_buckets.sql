@@ -9,7 +9,16 @@
     )
 }}
 
-with all_plays as (
+-- (Each import CTE is read once: PostgreSQL materialises a CTE read twice, which here
+-- would copy every play ever.)
+with processed_plays as (
+
+    select * from {{ ref('int_plays') }}
+    where {{ storytime.in_processing_range('play_date') }}
+
+),
+
+all_plays as (
 
     select * from {{ ref('int_plays') }}
 
@@ -18,10 +27,8 @@ with all_plays as (
 touched_books as (
 
     select distinct book_id
-    from all_plays
-    where
-        {{ storytime.in_processing_range('play_date') }}
-        and dropoff_bucket_percent is not null
+    from processed_plays
+    where dropoff_bucket_percent is not null
 
 ),
 

@@ -12,7 +12,16 @@
     )
 }}
 
-with all_child_book_days as (
+-- (Each import CTE is read once: PostgreSQL materialises a CTE read twice, which here
+-- would copy every child-book-day ever before the join with the touched pairs.)
+with processed_child_book_days as (
+
+    select * from {{ ref('int_child_book_days') }}
+    where {{ storytime.in_processing_range('activity_date') }}
+
+),
+
+all_child_book_days as (
 
     select * from {{ ref('int_child_book_days') }}
 
@@ -29,8 +38,7 @@ touched_pairs as (
     select distinct
         child_profile_id,
         book_id
-    from all_child_book_days
-    where {{ storytime.in_processing_range('activity_date') }}
+    from processed_child_book_days
 
 ),
 
