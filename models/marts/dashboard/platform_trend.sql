@@ -13,21 +13,9 @@ platform_days as (
 
 ),
 
-day_offsets as (
-
-    {{ dbt.generate_series(14) }}
-
-),
-
 calendar as (
 
-    select
-        cast(day_offsets.generated_number as integer) - 1 as days_before_today,
-        cast({{ dbt.dateadd('day', '1 - cast(day_offsets.generated_number as integer)', 'dates.as_of_date') }} as date)
-            as metric_date
-    from day_offsets
-    cross join dates
-    where dates.as_of_date is not null
+    {{ storytime.days_up_to('dates', 14) }}
 
 ),
 
