@@ -24,6 +24,7 @@ from .errors import InfrastructureFailure
 from .summary import format_table
 
 BENCH_DATABASE = "storytime_bench"
+GROWTH_DATABASE = "storytime_bench_growth"
 BENCH_DAY = dt.date(2026, 3, 18)
 HISTORY_DAYS = 29
 # (first day, days, children, seed): ~23 events per child per day.
@@ -44,20 +45,19 @@ def day_bounds(day: dt.date, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=days)
 
 
-def prepare(server: db.Target) -> db.Target:
-    """The benchmark database, generated and backfilled on first use."""
-    target = server.with_database(BENCH_DATABASE)
+def _exists(server: db.Target, name: str) -> bool:
     with server.with_database("postgres").connect(autocommit=True) as conn:
-        exists = conn.execute(
-            "select 1 from pg_database where datname = %s", (BENCH_DATABASE,)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'create database "{BENCH_DATABASE}"')
-    with target.connect() as conn:
-        ready = conn.execute("select to_regclass('analytics_ops.bench_ready')").fetchone()[0]
-    if ready:
-        return target
-    print("generating the benchmark dataset (once)...", file=sys.stderr)
+        return bool(
+            conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+        )
+
+
+def _database(server: db.Target, name: str, first: dt.date, last: dt.date) -> db.Target:
+    """The database `name` with the source tables and the partitions from first to last."""
+    target = server.with_database(name)
+    if not _exists(server, name):
+        with server.with_database("postgres").connect(autocommit=True) as conn:
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     with target.connect() as conn:
         has_source = conn.execute(
             "select to_regclass(%s)", (f"{db.source_schema()}.usage_events",)
@@ -70,10 +70,28 @@ def prepare(server: db.Target) -> db.Target:
             "run-operation",
             "create_event_partitions",
             "--args",
-            f"{{start_month: '{FIRST_DAY}', end_month: '{LAST_DAY}'}}",
+            f"{{start_month: '{first}', end_month: '{last}'}}",
         ],
         quiet=True,
     )
+    return target
+
+
+def _ready(server: db.Target, name: str, marker: str) -> bool:
+    """Whether the database `name` exists and its generation finished (marker table)."""
+    if not _exists(server, name):
+        return False
+    with server.with_database(name).connect() as conn:
+        marked = conn.execute("select to_regclass(%s)", (f"analytics_ops.{marker}",)).fetchone()
+    return marked[0] is not None
+
+
+def prepare(server: db.Target) -> db.Target:
+    """The benchmark database, generated and backfilled on first use."""
+    if _ready(server, BENCH_DATABASE, "bench_ready"):
+        return server.with_database(BENCH_DATABASE)
+    print("generating the benchmark dataset (once)...", file=sys.stderr)
+    target = _database(server, BENCH_DATABASE, FIRST_DAY, LAST_DAY)
     with target.connect() as conn:
         for first, days, children, seed in SLICES:
             stats = generate.generate(conn, db.source_schema(), first, days, children, 300, seed)
@@ -275,50 +293,32 @@ GROWTH_DAYS = (
 )
 
 
-def prepare_growth(target: db.Target) -> None:
-    with target.connect() as conn:
-        if conn.execute("select to_regclass('analytics_ops.bench_growth_ready')").fetchone()[0]:
-            return
+def prepare_growth(server: db.Target) -> db.Target:
+    """The growth-curve database (its own, so that its days never reach the main
+    benchmark's dashboards or runs), generated and backfilled on first use."""
+    if _ready(server, GROWTH_DATABASE, "bench_growth_ready"):
+        return server.with_database(GROWTH_DATABASE)
     print("generating the growth-curve days (once)...", file=sys.stderr)
-    dbt_invoke.invoke(
-        target,
-        [
-            "run-operation",
-            "create_event_partitions",
-            "--args",
-            "{start_month: '2026-04-01', end_month: '2026-04-01'}",
-        ],
-        quiet=True,
-    )
+    first, last = GROWTH_DAYS[0][0], GROWTH_DAYS[-1][0]
+    target = _database(server, GROWTH_DATABASE, first, last + dt.timedelta(days=1))
     with target.connect() as conn:
         for day, children, seed in GROWTH_DAYS:
             stats = generate.generate(conn, db.source_schema(), day, 1, children, 300, seed)
             print(f"  {day}: {stats['events']} events", file=sys.stderr, flush=True)
         conn.execute(sql.SQL("analyze {}").format(db.source_table("usage_events")))
-    # the upstream tables (books, durations, publishers) must know the new books
-    dbt_invoke.invoke(
-        target,
-        [
-            "build",
-            "--select",
-            "+int_book_durations",
-            "+int_book_publishers",
-            "--exclude",
-            "resource_type:test",
-            "resource_type:unit_test",
-        ],
-        quiet=True,
-    )
+    # the backfill creates every table (so each measured run is an incremental one), one
+    # growth day per chunk
+    pipeline.backfill(target, first, last, chunk_days=3)
     with target.connect() as conn:
         conn.execute(
             "create table analytics_ops.bench_growth_ready (ready_at timestamptz default now())"
         )
+    return target
 
 
 def growth(repeat: int = 2) -> str:
     """Floor and models time for days of ~1, 2.5, 5 and 10 M events (same run)."""
-    target = prepare(db.resolve())
-    prepare_growth(target)
+    target = prepare_growth(db.resolve())
     rows = []
     for day, _, _ in GROWTH_DAYS:
         events = day_events(target, day)
