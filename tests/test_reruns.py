@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from storytime_analytics import generate
+from storytime_analytics import dbt_invoke, generate
+from storytime_analytics.errors import DataTestFailure
 
 from .reference import spec_model
 from .support import PUBLISHED, Warehouse, normalise
@@ -100,3 +101,24 @@ def test_late_rows_are_picked_up_by_a_rerun(events_wh):
     fresh = published(wh)
     assert fresh != stale
     assert fresh == oracle(source_rows(wh), FIRST, LAST)
+
+
+def test_dated_runs_test_the_dates_they_processed(events_wh):
+    """A run for given dates data-tests the rows of those dates (dbt_project.yml
+    data_tests +where: __processed_dates__); a build without date vars tests every row."""
+    wh = events_wh
+    wh.build(FIRST, LAST)
+    wh.execute(
+        "update analytics_intermediate.int_plays set watch_seconds = -1 where play_date = %s",
+        (FIRST,),
+    )
+    checks = ["test", "--select", "int_plays", "--exclude", "resource_type:unit_test"]
+
+    def run(start: dt.date | None):
+        dbt_vars = None if start is None else {"start_date": str(start), "end_date": str(start)}
+        return dbt_invoke.invoke(wh.target, checks, dbt_vars=dbt_vars, quiet=True)
+
+    assert run(LAST).success  # the broken rows are not on the processed date
+    for start in (FIRST, None):  # on the processed date, and in a full test
+        with pytest.raises(DataTestFailure, match="watch_seconds"):
+            run(start)

@@ -1,0 +1,45 @@
+{#- dbt's hook for the `where` config of generic data tests, extended with two
+    placeholders (documented dbt pattern: override get_where_subquery for custom logic;
+    a test's YAML config cannot call project macros itself).
+    - `__processed_dates__` (the project default, dbt_project.yml) filters the tested model
+      to the dates the run processed when the model is replaced by date (its config
+      `date_column`, see replace_dates_config), and does not filter otherwise: a build
+      without date vars, a model without a date column, a source, a seed. So a daily run
+      tests the dates it wrote instead of re-reading every play ever.
+    - `__event_window__`: the run's window of occurred_at (event_window) plus the rows
+      without one, for relations over raw events (int_usage_events_rejected). -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where') -%}
+    {%- if where == '__processed_dates__' -%}
+        {%- set where = storytime.processed_dates_filter(relation) -%}
+    {%- elif where == '__event_window__' -%}
+        {%- set where = none if storytime.processing_range() is none
+            else '(' ~ storytime.event_window('occurred_at') ~ ' or occurred_at is null)' -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {{ return(filtered) }}
+    {%- else -%}
+        {{ return(relation) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The processed-dates predicate on the date column of the model behind `relation`, or
+    none (no date vars, no such model, no date column; also while parsing). -#}
+{% macro processed_dates_filter(relation) %}
+    {%- if not execute or storytime.processing_range() is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values()
+            if node.resource_type == 'model'
+            and node.alias | lower == relation.identifier | lower
+            and node.schema | lower == relation.schema | lower -%}
+        {%- set date_column = node.config.get('date_column') -%}
+        {%- if date_column -%}
+            {{ return(storytime.in_processing_range(date_column)) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{% endmacro %}
