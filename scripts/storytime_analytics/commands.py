@@ -195,7 +195,7 @@ def run_daily(args) -> int:
         f"processed {runlog.describe_dates(run.dates)}: {run.rows_read} events read, "
         f"{run.rows_rejected} rejected; watermark {run.watermark}"
     )
-    summary.print_summary(target, day - dt.timedelta(days=1), day)
+    summary.print_summary(target, day - dt.timedelta(days=1), day, rejected=False)
     return 0
 
 
@@ -221,7 +221,7 @@ def run_backfill(args) -> int:
         f"processed {runlog.describe_dates(run.dates)}: {run.rows_read} events read, "
         f"{run.rows_rejected} rejected"
     )
-    summary.print_summary(target, first, last)
+    summary.print_summary(target, first, last, rejected=False)
     return 0
 
 
