@@ -56,7 +56,9 @@ def test_late_rows_are_picked_up_by_the_next_daily_run(generated):
         (dt.datetime.combine(FIRST, dt.time(12), dt.timezone.utc),),
     )
     run = pipeline.daily(wh.target, LAST)
-    assert FIRST in run.dates
+    assert run.dates == [LAST]  # FIRST is reprocessed by play, not whole
+    assert run.details["touched_date_span"] == f"{FIRST}..{FIRST}"
+    assert run.details["touched_rows_received"] == 5
     after = wh.rows("daily_book_metrics", where=f"where metric_date = '{FIRST}'")
     assert (
         sum(r["total_play_starts"] for r in after)
@@ -65,14 +67,17 @@ def test_late_rows_are_picked_up_by_the_next_daily_run(generated):
     log = run_log(wh)
     assert [r["outcome"] for r in log] == ["success"] * 3
     assert log[-1]["watermark"] > log[-2]["watermark"]
-    assert "late_dates" in log[-1]["details"]
+    assert log[-1]["details"]["touched_pairs"] == 1
 
 
-def test_a_daily_run_without_late_rows_processes_two_dates(generated):
+def test_a_daily_run_processes_its_date_and_the_nights_it_missed(generated):
     wh = generated
-    pipeline.daily(wh.target, LAST)
-    run = pipeline.daily(wh.target, LAST)
+    assert pipeline.daily(wh.target, LAST - dt.timedelta(days=2)).dates == [
+        LAST - dt.timedelta(days=2)
+    ]
+    run = pipeline.daily(wh.target, LAST)  # the night before did not run
     assert run.dates == [LAST - dt.timedelta(days=1), LAST]
+    assert pipeline.daily(wh.target, LAST).dates == [LAST]  # a rerun: its date again
 
 
 def test_overlapping_runs_do_not_interleave(generated):

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from storytime_analytics import dbt_invoke, generate
+from storytime_analytics import dbt_invoke, generate, pipeline
 from storytime_analytics.errors import DataTestFailure
 
+from . import cron
 from .reference import spec_model
 from .support import PUBLISHED, Warehouse, normalise
 
@@ -122,3 +123,76 @@ def test_dated_runs_test_the_dates_they_processed(events_wh):
     for start in (FIRST, None):  # on the processed date, and in a full test
         with pytest.raises(DataTestFailure, match="watch_seconds"):
             run(start)
+
+
+def add_late_heartbeats(wh: Warehouse, day: dt.date, first_id: int) -> None:
+    """A heartbeat 20 s after every play_start of `day`, received now (after any job ran)."""
+    wh.execute(
+        """insert into public.usage_events
+               (id, child_profile_id, book_id, event_type, position_seconds, occurred_at,
+                created_at)
+           select %s + row_number() over (), child_profile_id, book_id, 'heartbeat',
+                  position_seconds, occurred_at + interval '20 seconds', now()
+           from public.usage_events
+           where event_type = 'play_start' and occurred_at >= %s and occurred_at < %s""",
+        (first_id, day, day + dt.timedelta(days=1)),
+    )
+
+
+def test_late_rows_after_a_backfill_reach_the_next_daily_run(events_wh):
+    """How every installation starts: backfill the history, then cron. Rows of a backfilled
+    date received after the backfill are picked up by the first daily run, by play."""
+    wh = events_wh
+    pipeline.backfill(wh.target, FIRST, FIRST + dt.timedelta(days=1))
+    add_late_heartbeats(wh, FIRST, 900_000_000)
+    run = pipeline.daily(wh.target, FIRST + dt.timedelta(days=2))
+    assert run.dates == [FIRST + dt.timedelta(days=2)]
+    assert run.details["touched_dates"] >= 1 and run.details["touched_pairs"] > 0
+    rows = source_rows(wh)
+    want = oracle(rows, FIRST, FIRST + dt.timedelta(days=2))["daily_book_metrics"]
+    got = published(wh)["daily_book_metrics"]
+    assert {k: v for k, v in got.items() if k[1] == FIRST} == {
+        k: v for k, v in want.items() if k[1] == FIRST
+    }
+    # a second daily run finds nothing left to reprocess on the earlier dates
+    again = pipeline.daily(wh.target, FIRST + dt.timedelta(days=2))
+    assert again.details["touched_plays"] == 0
+    for day in range(3, DAYS + 1):
+        pipeline.daily(wh.target, FIRST + dt.timedelta(days=day))
+    assert published(wh) == oracle(rows, FIRST, LAST)
+
+
+def test_cron_nights_with_late_uploads_equal_one_full_build(server):
+    """Backfill two days, then cron for the rest, each night seeing only the rows received
+    by then, with the generator's late uploads (1-5 days), a transaction committing after
+    the run that read its receive time (inside the safety margin), a tablet uploading a
+    week at once, and a rerun of an old date in between: the tables equal the oracle."""
+    wh = Warehouse(server)
+    try:
+        with wh.target.connect() as conn:
+            generate.generate(conn, "public", FIRST, 7, children=50, books=10, seed=11)
+        # one tablet's week, received at once on the last night
+        wh.execute(
+            """update public.usage_events set created_at = %s
+               where child_profile_id = (select min(child_profile_id) from public.usage_events)""",
+            (cron.night_of(FIRST + dt.timedelta(days=6)) - dt.timedelta(hours=1),),
+        )
+        cron.hold_back_events(wh)
+        cron.receive(wh, cron.night_of(FIRST + dt.timedelta(days=1)))
+        pipeline.backfill(wh.target, FIRST, FIRST + dt.timedelta(days=1))
+        runs = cron.run_nights(
+            wh,
+            FIRST + dt.timedelta(days=2),
+            FIRST + dt.timedelta(days=4),
+            late_commit=dt.timedelta(minutes=10),
+        )
+        assert [r.dates for r in runs] == [[FIRST + dt.timedelta(days=n)] for n in (2, 3, 4)]
+        assert sum(r.details["touched_plays"] for r in runs) > 0
+        pipeline.backfill(wh.target, FIRST + dt.timedelta(days=1), FIRST + dt.timedelta(days=1))
+        runs = cron.run_nights(wh, FIRST + dt.timedelta(days=5), FIRST + dt.timedelta(days=7))
+        assert runs[-2].details["touched_dates"] >= 2  # the week's upload
+        cron.receive(wh, dt.datetime.max.replace(tzinfo=dt.timezone.utc))
+        pipeline.daily(wh.target, FIRST + dt.timedelta(days=7))
+        assert published(wh) == oracle(source_rows(wh), FIRST, FIRST + dt.timedelta(days=7))
+    finally:
+        wh.drop()

@@ -41,3 +41,17 @@
 {% macro postgres__seconds_between(a, b) -%}
     extract(epoch from ({{ b }} - {{ a }}))
 {%- endmacro %}
+
+{#- The UTC midnight that begins a date expression, as a timestamp comparable with the
+    source's occurred_at (timestamptz on PostgreSQL, whatever the session time zone). -#}
+{% macro utc_midnight(date_expression) %}
+    {{ return(adapter.dispatch('utc_midnight', 'storytime')(date_expression)) }}
+{% endmacro %}
+
+{% macro default__utc_midnight(date_expression) -%}
+    cast({{ date_expression }} as timestamp)
+{%- endmacro %}
+
+{% macro postgres__utc_midnight(date_expression) -%}
+    (cast({{ date_expression }} as timestamp) at time zone 'UTC')
+{%- endmacro %}

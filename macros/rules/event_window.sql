@@ -15,12 +15,64 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- A predicate keeping the processed dates of a date column (true on a full build). -#}
-{% macro in_processing_range(column) %}
+{#- A predicate keeping the whole dates of the run's date vars (true on a full build). -#}
+{% macro in_date_range(column) %}
     {%- set range = storytime.processing_range() -%}
     {%- if range is none -%}
         {{ column }} is not null
     {%- else -%}
         {{ column }} between {{ storytime.date_literal(range.start) }} and {{ storytime.date_literal(range.end) }}
     {%- endif -%}
+{% endmacro %}
+
+{#- A predicate keeping the processed dates of a date column: the whole dates and the
+    earlier dates a daily run touched (int_touched_plays, kind 'received'), as literals so
+    that an index on the column serves it. True on a full build. -#}
+{% macro in_processing_range(column, in_test=false) %}
+    {%- set touched = storytime.touched_dates(in_test) -%}
+    {%- if touched -%}
+        ({{ storytime.in_date_range(column) }} or {{ column }} in (
+            {%- for day in touched %}{{ storytime.date_literal(day) }}{{ ', ' if not loop.last }}{% endfor -%}
+        ))
+    {%- else -%}
+        {{ storytime.in_date_range(column) }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- The dates before the whole dates whose plays this daily run recomputes for some pairs
+    (distinct touched_date of int_touched_plays, kind 'received'), read once the table is
+    built; [] while parsing, on a full build, or when nothing was touched. Every model
+    calling it depends on int_touched_plays through the ref here. -#}
+{% macro touched_dates(in_test=false) %}
+    {#- A test cannot ref a model it was not parsed with: it finds the table by name. -#}
+    {%- set relation = storytime.existing_relation('int_touched_plays') if in_test else ref('int_touched_plays') -%}
+    {#- (a unit test's ref is a fixture with no schema: nothing touched there) -#}
+    {%- if not execute or storytime.processing_range() is none or relation is none
+            or relation.schema is none or load_relation(relation) is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set found = run_query(
+        "select distinct cast(touched_date as " ~ dbt.type_string() ~ ") from " ~ relation
+        ~ " where touch_kind = 'received' order by 1"
+    ) -%}
+    {{ return(found.columns[0].values() | list) }}
+{% endmacro %}
+
+{#- A predicate keeping the rows of the processed plays, for the per-play and per-child-day
+    tables: every pair on the whole dates, and each touched pair on its touched dates.
+    `alias` names the row's relation (child_profile_id, book_id). -#}
+{% macro in_processed_plays(date_column, alias) %}
+    {%- set touched = ref('int_touched_plays') -%}
+    ({{ storytime.in_date_range(date_column) }}
+    {%- if storytime.touched_dates() %}
+        or exists (
+            select 1
+            from {{ touched }} as touched
+            where
+                touched.touch_kind = 'received'
+                and touched.child_profile_id = {{ alias }}.child_profile_id
+                and touched.book_id = {{ alias }}.book_id
+                and touched.touched_date = {{ date_column }}
+        )
+    {%- endif -%})
 {% endmacro %}

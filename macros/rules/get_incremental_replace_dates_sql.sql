@@ -2,15 +2,40 @@
     (config `date_column`), and nothing else. Unlike delete+insert on a key, a date whose
     rows all disappeared is emptied too. Runs in the model's transaction, so a date is
     either fully old or fully new. On a full build (no date vars) every row is replaced.
+
+    The per-play and per-child-day tables (config `touched_keys`) replace their rows by
+    play instead on the dates before the whole dates that a daily run touched: only the
+    touched child-book pairs' rows of those dates (int_touched_plays), through the table's
+    (child_profile_id, book_id) index. Every other table replaces the touched dates whole.
+
     PostgreSQL only: on Spark the same models use insert_overwrite of the date partitions
     (macros/rules/incremental_config.sql). -#}
 {% macro get_incremental_replace_dates_sql(arg_dict) %}
     {%- set date_column = config.require('date_column') -%}
+    {%- set target_relation = arg_dict['target_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ arg_dict['target_relation'] }}
-    where {{ storytime.in_processing_range(date_column) }};
+    {%- if config.get('touched_keys') -%}
+        delete from {{ target_relation }}
+        where {{ storytime.in_date_range(date_column) }};
 
-    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+        {%- if storytime.touched_dates() %}
+        delete from {{ target_relation }} as replaced
+        using (
+            select distinct child_profile_id, book_id, touched_date
+            from {{ ref('int_touched_plays') }}
+            where touch_kind = 'received'
+        ) as touched
+        where
+            replaced.child_profile_id = touched.child_profile_id
+            and replaced.book_id = touched.book_id
+            and replaced.{{ date_column }} = touched.touched_date;
+        {%- endif %}
+    {%- else -%}
+        delete from {{ target_relation }}
+        where {{ storytime.in_processing_range(date_column) }};
+    {%- endif %}
+
+    insert into {{ target_relation }} ({{ columns }})
     select {{ columns }}
     from {{ arg_dict['temp_relation'] }}
 {% endmacro %}

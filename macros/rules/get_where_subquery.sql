@@ -5,12 +5,18 @@
       to the dates the run processed when the model is replaced by date (its config
       `date_column`, see replace_dates_config), and does not filter otherwise: a build
       without date vars, a model without a date column, a source, a seed. So a daily run
-      tests the dates it wrote instead of re-reading every play ever.
+      tests the dates it wrote instead of re-reading every play ever. On the per-play and
+      per-child-day tables (config touched_keys) a daily run's touched dates are tested
+      for the touched pairs only: what it rewrote there.
     - `__event_window__`: the run's window of occurred_at (event_window) plus the rows
       without one, for relations over raw events (int_usage_events_rejected). -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where == '__processed_dates__' -%}
+        {%- set keyed_date_column = storytime.touched_keys_date_column(relation) -%}
+        {%- if keyed_date_column and storytime.touched_dates(in_test=true) -%}
+            {{ return(storytime.processed_plays_subquery(relation, keyed_date_column)) }}
+        {%- endif -%}
         {%- set where = storytime.processed_dates_filter(relation) -%}
     {%- elif where == '__event_window__' -%}
         {%- set where = none if storytime.processing_range() is none
@@ -29,6 +35,7 @@
 {#- The processed-dates predicate on the date column of the model behind `relation`, or
     none (no date vars, no such model, no date column; also while parsing). -#}
 {% macro processed_dates_filter(relation) %}
+    {#- (tests find int_touched_plays without ref: a test's dependencies are fixed at parse) -#}
     {%- if not execute or storytime.processing_range() is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -38,8 +45,45 @@
             and node.schema | lower == relation.schema | lower -%}
         {%- set date_column = node.config.get('date_column') -%}
         {%- if date_column -%}
-            {{ return(storytime.in_processing_range(date_column)) }}
+            {{ return(storytime.in_processing_range(date_column, in_test=true)) }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(none) }}
 {% endmacro %}
+
+{#- The date column of the model behind `relation` when it replaces touched plays by key
+    (config touched_keys), else none. -#}
+{% macro touched_keys_date_column(relation) %}
+    {%- if not execute or storytime.processing_range() is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values()
+            if node.resource_type == 'model'
+            and node.alias | lower == relation.identifier | lower
+            and node.schema | lower == relation.schema | lower
+            and node.config.get('touched_keys') -%}
+        {{ return(node.config.get('date_column')) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{% endmacro %}
+
+{#- The rows a daily run wrote to a touched_keys table: the whole dates (date index), plus
+    the touched pairs' rows on the touched dates (pair index). -#}
+{% macro processed_plays_subquery(relation, date_column) -%}
+    (
+        select * from {{ relation }}
+        where {{ storytime.in_date_range(date_column) }}
+        union all
+        select tested.*
+        from {{ relation }} as tested
+        inner join (
+            select distinct child_profile_id, book_id, touched_date
+            from {{ storytime.existing_relation('int_touched_plays') }}
+            where touch_kind = 'received'
+        ) as touched
+            on
+                tested.child_profile_id = touched.child_profile_id
+                and tested.book_id = touched.book_id
+                and tested.{{ date_column }} = touched.touched_date
+    ) dbt_subquery
+{%- endmacro %}

@@ -3,21 +3,24 @@
     adapter's strategy.
 
     PostgreSQL: the project's `replace_dates` strategy (delete the processed dates, insert,
-    one transaction) and delete+insert on the key for the all-time tables.
+    one transaction; by play on the dates a daily run touched, with touched_keys) and its
+    `replace_keys` strategy for the all-time tables (delete the keys listed by key_model,
+    insert).
     Spark (Parquet, no Delta so no MERGE): insert_overwrite. Dated tables are partitioned
     by their date column and overwrite the processed dates' partitions (dynamic mode);
     macros/spark/insert_overwrite.sql also drops the processed dates that lost all their
     rows, which keeps replace_dates' meaning. All-time tables keep their untouched keys
     and overwrite the table (same file). -#}
-{% macro replace_dates_config(date_column) %}
-    {{ return(adapter.dispatch('replace_dates_config', 'storytime')(date_column)) }}
+{% macro replace_dates_config(date_column, touched_keys=false) %}
+    {{ return(adapter.dispatch('replace_dates_config', 'storytime')(date_column, touched_keys)) }}
 {% endmacro %}
 
-{% macro default__replace_dates_config(date_column) %}
-    {{ return({'incremental_strategy': 'replace_dates', 'date_column': date_column}) }}
+{% macro default__replace_dates_config(date_column, touched_keys=false) %}
+    {{ return({'incremental_strategy': 'replace_dates', 'date_column': date_column, 'touched_keys': touched_keys}) }}
 {% endmacro %}
 
-{% macro spark__replace_dates_config(date_column) %}
+{#- (The runner never passes touched plays to Spark: its runs replace whole dates.) -#}
+{% macro spark__replace_dates_config(date_column, touched_keys=false) %}
     {{ return({
         'incremental_strategy': 'insert_overwrite',
         'date_column': date_column,
@@ -25,18 +28,27 @@
     }) }}
 {% endmacro %}
 
-{% macro replace_keys_config(unique_key) %}
-    {{ return(adapter.dispatch('replace_keys_config', 'storytime')(unique_key)) }}
+{#- key_model: the model listing the keys a run recomputes; key_columns: its columns that
+    name them (default unique_key), e.g. book_id for a table keyed by book and bucket. -#}
+{% macro replace_keys_config(unique_key, key_model, key_columns=none) %}
+    {{ return(adapter.dispatch('replace_keys_config', 'storytime')(unique_key, key_model, key_columns or unique_key)) }}
 {% endmacro %}
 
-{% macro default__replace_keys_config(unique_key) %}
-    {{ return({'incremental_strategy': 'delete+insert', 'unique_key': unique_key}) }}
+{% macro default__replace_keys_config(unique_key, key_model, key_columns) %}
+    {{ return({
+        'incremental_strategy': 'replace_keys',
+        'unique_key': unique_key,
+        'key_model': key_model,
+        'key_columns': key_columns,
+    }) }}
 {% endmacro %}
 
-{% macro spark__replace_keys_config(unique_key) %}
+{% macro spark__replace_keys_config(unique_key, key_model, key_columns) %}
     {{ return({
         'incremental_strategy': 'insert_overwrite',
         'unique_key': unique_key,
+        'key_model': key_model,
+        'key_columns': key_columns,
         'post_hook': ["{{ storytime.spark_drop_scratch() }}"],
     }) }}
 {% endmacro %}

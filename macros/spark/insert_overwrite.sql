@@ -7,7 +7,8 @@
       no new row would keep its old partition, so those partitions are dropped first:
       every processed date ends up holding exactly the new rows, as replace_dates does on
       PostgreSQL.
-    - all-time tables (config unique_key): the rows of keys the run did not touch are kept.
+    - all-time tables (config unique_key, key_model): the rows of keys the run did not
+      recompute (key_model lists them; every key on a full build) are kept.
       The next state (kept rows plus new rows) is written to a scratch table, then copied
       over the table (Spark cannot overwrite a table it reads in the same statement); a
       post-hook drops the scratch table.
@@ -24,7 +25,8 @@
         {{ partition_cols(label="partition") }}
         select {{ dest_cols_csv }} from {{ source_relation }}
     {%- elif unique_key -%}
-        {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+        {%- set keys = config.get('key_columns') or unique_key -%}
+        {%- set keys = [keys] if keys is string else keys -%}
         {%- set scratch = storytime.spark_scratch_relation(target_relation) -%}
         {% call statement('replace_keys_drop_scratch') -%}
             drop table if exists {{ scratch }}
@@ -33,7 +35,13 @@
             create table {{ scratch }} using parquet as
             select {{ dest_cols_csv }}
             from {{ target_relation }} as kept
-            left anti join {{ source_relation }} as replaced
+            left anti join (
+                {%- if storytime.processing_range() is none %}
+                select {{ keys | join(', ') }} from {{ target_relation }}
+                {%- else %}
+                select distinct {{ keys | join(', ') }} from {{ ref(config.require('key_model')) }}
+                {%- endif %}
+            ) as replaced
                 on {% for key in keys %}kept.{{ key }} = replaced.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
             union all
             select {{ dest_cols_csv }} from {{ source_relation }}

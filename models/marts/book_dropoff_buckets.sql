@@ -1,34 +1,32 @@
 -- Per book, all time (SPEC section 4): how many plays ended in each 10 % bucket of the
 -- duration (session_count keeps the product spec's name; it counts plays). All eleven
--- buckets for every book with at least one bucketed play. A run recomputes the books with
--- bucketed plays on the dates it processed.
+-- buckets for every book with at least one bucketed play. A run recomputes the books of the
+-- pairs it recomputed (int_child_book_pairs_recomputed).
 {{
     config(
         indexes=[{'columns': ['book_id', 'bucket_percent'], 'unique': true}],
-        **storytime.replace_keys_config(['book_id', 'bucket_percent']),
+        **storytime.replace_keys_config(['book_id', 'bucket_percent'], 'int_child_book_pairs_recomputed', ['book_id']),
     )
 }}
 
 -- (Each import CTE is read once: PostgreSQL materialises a CTE read twice, which here
 -- would copy every play ever.)
-with processed_plays as (
-
-    select * from {{ ref('int_plays') }}
-    where {{ storytime.in_processing_range('play_date') }}
-
-),
-
-all_plays as (
+with all_plays as (
 
     select * from {{ ref('int_plays') }}
 
 ),
 
-touched_books as (
+recomputed_pairs as (
+
+    select * from {{ ref('int_child_book_pairs_recomputed') }}
+
+),
+
+recomputed_books as (
 
     select distinct book_id
-    from processed_plays
-    where dropoff_bucket_percent is not null
+    from recomputed_pairs
 
 ),
 
@@ -36,9 +34,17 @@ plays as (
 
     select plays.*
     from all_plays as plays
-    inner join touched_books
-        on plays.book_id = touched_books.book_id
+    inner join recomputed_books
+        on plays.book_id = recomputed_books.book_id
     where plays.dropoff_bucket_percent is not null
+
+),
+
+touched_books as (
+
+    -- the recomputed books that still have a bucketed play
+    select distinct book_id
+    from plays
 
 ),
 

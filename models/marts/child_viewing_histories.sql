@@ -1,27 +1,20 @@
 -- Per child and book, all time (SPEC section 4): views (plays), minutes, completions, last
--- activity and highest position. A run recomputes the pairs active on the dates it
--- processed from the per-day and per-play tables (never by adding deltas, so reruns
--- cannot double-count). Per-child data: never exposed to publishers (COPPA).
+-- activity and highest position. A run recomputes the pairs it processed
+-- (int_child_book_pairs_recomputed) from the per-day and per-play tables (never by adding
+-- deltas, so reruns cannot double-count). Per-child data: never exposed to publishers (COPPA).
 {{
     config(
         indexes=[
             {'columns': ['child_profile_id', 'book_id'], 'unique': true},
             {'columns': ['book_id']},
         ],
-        **storytime.replace_keys_config(['child_profile_id', 'book_id']),
+        **storytime.replace_keys_config(['child_profile_id', 'book_id'], 'int_child_book_pairs_recomputed'),
     )
 }}
 
 -- (Each import CTE is read once: PostgreSQL materialises a CTE read twice, which here
--- would copy every child-book-day ever before the join with the touched pairs.)
-with processed_child_book_days as (
-
-    select * from {{ ref('int_child_book_days') }}
-    where {{ storytime.in_processing_range('activity_date') }}
-
-),
-
-all_child_book_days as (
+-- would copy every child-book-day ever before the join with the recomputed pairs.)
+with all_child_book_days as (
 
     select * from {{ ref('int_child_book_days') }}
 
@@ -35,10 +28,7 @@ all_plays as (
 
 touched_pairs as (
 
-    select distinct
-        child_profile_id,
-        book_id
-    from processed_child_book_days
+    select * from {{ ref('int_child_book_pairs_recomputed') }}
 
 ),
 

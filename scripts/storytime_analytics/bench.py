@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from psycopg import sql
 
@@ -345,6 +346,163 @@ def growth(repeat: int = 2) -> str:
     return table
 
 
+# Steady state (issue 12): consecutive days with the generator's late uploads, the daily
+# job run for each day in order as cron would, each event visible only once received.
+STEADY_DATABASE = "storytime_bench_steady"
+STEADY_FIRST = dt.date(2026, 5, 4)
+STEADY_DAYS = 7
+STEADY_MEASURED = 3  # the last runs, reported
+RUN_HOUR = 2  # cron: the daily job for D at 02:00 UTC on D+1
+
+
+def night_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(RUN_HOUR), dt.timezone.utc)
+
+
+def prepare_steady(server: db.Target, children: int) -> db.Target:
+    """The steady-state template: STEADY_DAYS generated days whose events wait in
+    <source>.incoming until received, and one tablet's week held back for the burst."""
+    name = f"{STEADY_DATABASE}_{children}"
+    if _ready(server, name, "bench_steady_ready"):
+        return server.with_database(name)
+    print(f"generating the steady-state days (once, {children} children)...", file=sys.stderr)
+    last = STEADY_FIRST + dt.timedelta(days=STEADY_DAYS)
+    target = _database(
+        server, name, STEADY_FIRST - dt.timedelta(days=1), last + dt.timedelta(days=7)
+    )
+    events = db.source_table("usage_events")
+    incoming = db.source_table("incoming")
+    with target.connect() as conn:
+        stats = generate.generate(
+            conn, db.source_schema(), STEADY_FIRST, STEADY_DAYS, children, 300, 31
+        )
+        print(f"  {stats['events']} events", file=sys.stderr)
+        # the burst: the most active child's week, uploaded at once after the last night
+        conn.execute(
+            sql.SQL(
+                """update {events} set created_at = %s where child_profile_id = (
+                       select child_profile_id from {events} group by child_profile_id
+                       order by count(distinct cast(occurred_at as date)) desc, count(*) desc
+                       limit 1)"""
+            ).format(events=events),
+            (night_of(STEADY_FIRST + dt.timedelta(days=STEADY_DAYS - 1)) + dt.timedelta(hours=1),),
+        )
+        conn.execute(sql.SQL("create table {} as select * from {}").format(incoming, events))
+        conn.execute(sql.SQL("create index on {} (created_at)").format(incoming))
+        conn.execute(sql.SQL("truncate {}").format(events))
+        conn.execute("create schema if not exists analytics_ops")
+        conn.execute("create table analytics_ops.bench_steady_ready (ready_at timestamptz)")
+    return target
+
+
+def receive(target: db.Target, until: dt.datetime) -> int:
+    """Make the events received up to `until` visible in the source."""
+    with target.connect() as conn:
+        return conn.execute(
+            sql.SQL(
+                """with moved as (delete from {} where created_at <= %s returning *)
+                   insert into {} select * from moved"""
+            ).format(db.source_table("incoming"), db.source_table("usage_events")),
+            (until,),
+        ).rowcount
+
+
+def timed_daily(target: db.Target, cli: str, day: dt.date, project: str) -> dict:
+    """One `daily` as cron runs it (a subprocess of `cli`), with the longest model
+    statement from dbt's run_results.json."""
+    import json
+
+    began = time.perf_counter()
+    result = subprocess.run(
+        [cli, "daily", "--date", day.isoformat(), "--statement-timeout", "1800"],
+        capture_output=True,
+        text=True,
+        env={**_path_env(), "STORYTIME_DATABASE_URL": target.conninfo},
+    )
+    seconds = time.perf_counter() - began
+    if result.returncode != 0:
+        raise InfrastructureFailure(f"the daily run failed: {result.stderr.strip()[-300:]}")
+    results = json.loads((Path(project) / "target" / "run_results.json").read_text())["results"]
+    models = [r for r in results if r["unique_id"].startswith("model.")]
+    slowest = max(models, key=lambda r: r["execution_time"])
+    return {
+        "wall_s": seconds,
+        "models_s": sum(r["execution_time"] for r in models),
+        "max_statement_s": slowest["execution_time"],
+        "max_statement": slowest["unique_id"].split(".")[-1],
+        "output": result.stdout.strip().splitlines(),
+    }
+
+
+def steady(children: int, cli: str | None = None, project: str | None = None) -> str:
+    """Cron over STEADY_DAYS days (a backfill of the first, then one daily run a night),
+    then the burst and a quiet rerun of the last day. `cli`/`project`: another checkout's
+    runner (the same data, measured the same way), default this one."""
+    from . import PROJECT_DIR
+
+    server = db.resolve()
+    template = prepare_steady(server, children)
+    name = f"{template.params['dbname']}_run"
+    with server.with_database("postgres").connect(autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+        )
+        conn.execute(
+            sql.SQL("create database {} template {}").format(
+                sql.Identifier(name), sql.Identifier(template.params["dbname"])
+            )
+        )
+    target = server.with_database(name)
+    cli = cli or str(Path(sys.executable).parent / "storytime-analytics")
+    project = project or str(PROJECT_DIR)
+    receive(target, night_of(STEADY_FIRST))
+    backfill = subprocess.run(
+        [cli, "backfill", "--start", STEADY_FIRST.isoformat(), "--end", STEADY_FIRST.isoformat()],
+        capture_output=True,
+        text=True,
+        env={**_path_env(), "STORYTIME_DATABASE_URL": target.conninfo},
+    )
+    if backfill.returncode != 0:
+        raise InfrastructureFailure(f"the backfill failed: {backfill.stderr.strip()[-300:]}")
+    nights = []
+    for n in range(1, STEADY_DAYS):
+        day = STEADY_FIRST + dt.timedelta(days=n)
+        received = receive(target, night_of(day))
+        run = timed_daily(target, cli, day, project)
+        run.update(day=day, received=received)
+        nights.append(run)
+        print(
+            f"steady: {day} received={received} wall_s={run['wall_s']:.1f} "
+            f"models_s={run['models_s']:.1f} max_statement_s={run['max_statement_s']:.1f} "
+            f"({run['max_statement']}) | " + " | ".join(run["output"][:2]),
+            file=sys.stderr,
+            flush=True,
+        )
+    last = STEADY_FIRST + dt.timedelta(days=STEADY_DAYS - 1)
+    quiet = timed_daily(target, cli, last, project)
+    burst_rows = receive(target, night_of(last) + dt.timedelta(hours=2))
+    burst = timed_daily(target, cli, last, project)
+    print(
+        f"steady: quiet rerun wall_s={quiet['wall_s']:.1f}; burst of {burst_rows} rows "
+        f"wall_s={burst['wall_s']:.1f} | " + " | ".join(burst["output"][:2]),
+        file=sys.stderr,
+    )
+    measured = nights[-STEADY_MEASURED:]
+    steady_s = statistics.median(r["wall_s"] for r in measured)
+    events = statistics.median(r["received"] for r in measured)
+    line = (
+        f"steady: events_per_night={events:.0f} steady_daily_s={steady_s:.1f} "
+        f"quiet_daily_s={quiet['wall_s']:.1f} late_burst_s={burst['wall_s']:.1f} slices=1 "
+        f"max_statement_s={max(r['max_statement_s'] for r in measured + [burst]):.1f}"
+    )
+    print(line)
+    with server.with_database("postgres").connect(autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+        )
+    return line
+
+
 def register_bench(sub) -> None:
     p = sub.add_parser("bench", help="measure the daily run against the floor (make bench)")
     p.add_argument("--repeat", type=int, default=3, help="repetitions per measure (default 3)")
@@ -353,8 +511,27 @@ def register_bench(sub) -> None:
         action="store_true",
         help="instead: floor and models time at ~1, 2.5, 5 and 10 M events a day (README 'Scale')",
     )
-    p.set_defaults(
-        handler=lambda args: (growth(min(args.repeat, 2)) if args.growth else run(args.repeat), 0)[
-            1
-        ]
+    p.add_argument(
+        "--steady",
+        action="store_true",
+        help="instead: cron over 7 days with late uploads, then a late burst (issue 12)",
     )
+    p.add_argument(
+        "--children",
+        type=int,
+        default=220_000,
+        help="--steady: children (about 23 events each a day; default ~5 M events a day)",
+    )
+    p.add_argument("--cli", help="--steady: another checkout's storytime-analytics (compare)")
+    p.add_argument("--project", help="--steady: that checkout's folder (its dbt target/)")
+    p.set_defaults(handler=run_bench)
+
+
+def run_bench(args) -> int:
+    if args.steady:
+        steady(args.children, args.cli, args.project)
+    elif args.growth:
+        growth(min(args.repeat, 2))
+    else:
+        run(args.repeat)
+    return 0

@@ -170,7 +170,9 @@ def run_generate(args) -> int:
 
 
 def register_daily(sub) -> None:
-    p = sub.add_parser("daily", help="the daily job: recompute a date and the day before")
+    p = sub.add_parser(
+        "daily", help="the daily job: a date whole, and by play what late rows touched"
+    )
     p.add_argument("--date", help="the date to process (default: yesterday, UTC)")
     _add_run_options(p, pipeline.DAILY_TIMEOUT_SECONDS)
     p.set_defaults(handler=run_daily)
@@ -193,8 +195,21 @@ def run_daily(args) -> int:
     run = pipeline.daily(target, day, args.lock_wait, args.statement_timeout)
     print(
         f"processed {runlog.describe_dates(run.dates)}: {run.rows_read} events read, "
-        f"{run.rows_rejected} rejected; watermark {run.watermark}"
+        f"{run.rows_rejected} rejected; received through {run.watermark}"
     )
+    details = run.details
+    if details.get("touched_plays"):
+        print(
+            f"reprocessed by play: {details['touched_pairs']} child-book pairs on "
+            f"{details['touched_dates']} earlier dates ({details['touched_date_span']}), "
+            f"{details['touched_rows_received']} rows received since, "
+            f"{details['touched_events_read']} events read"
+        )
+    if details.get("unprocessed_rows"):
+        print(
+            f"left to backfill: {details['unprocessed_rows']} rows received for dates never "
+            f"processed ({details['unprocessed_dates']})"
+        )
     summary.print_summary(target, day - dt.timedelta(days=1), day, rejected=False)
     return 0
 

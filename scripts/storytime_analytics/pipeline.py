@@ -10,7 +10,7 @@ import time
 
 from psycopg import sql
 
-from . import db, dbt_invoke, runlog
+from . import db, dbt_invoke, runlog, watermark
 from .dates import chunks, date_vars
 from .db import Target
 from .errors import InfrastructureFailure, StorytimeError
@@ -27,9 +27,6 @@ SEED_AND_SNAPSHOT = [
 NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 # An arbitrary constant: the advisory lock every storytime-analytics job takes.
 LOCK_KEY = 5_707_104_926
-# Late-committing transactions can make rows with an older created_at appear after a run
-# read the maximum: the next run looks back this far behind the stored watermark.
-WATERMARK_MARGIN = dt.timedelta(minutes=30)
 # Touched dates closer than this are processed in one range (a dbt start costs more
 # than a few extra days).
 MERGE_GAP_DAYS = 3
@@ -91,34 +88,72 @@ def merge_dates(
     return [(a, b) for a, b in ranges]
 
 
-def late_dates(target: Target, before: dt.date) -> tuple[list[dt.date], dt.datetime | None]:
-    """Dates up to `before` touched by rows received since the last successful daily run
-    (less the margin), and the new watermark: the highest created_at now in the source."""
+def days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def whole_dates(state: watermark.State, day: dt.date) -> list[dt.date]:
+    """The dates a daily run for `day` processes whole: `day`, and every date after the
+    latest processed one up to it (nights the job did not run)."""
+    first = day
+    if state.last_processed is not None and state.last_processed < day:
+        first = state.last_processed + dt.timedelta(days=1)
+    return days(first, day)
+
+
+def relation_names(outcome: dbt_invoke.DbtOutcome) -> dict[str, str]:
+    """Model name -> the relation dbt built it as (schema names come from dbt's config)."""
+    out = {}
+    for result in outcome.results:
+        node = getattr(result, "node", None)
+        if node is not None and getattr(node, "relation_name", None):
+            out[node.name] = node.relation_name
+    return out
+
+
+def touched_summary(target: Target, relations: dict[str, str]) -> dict:
+    """What the run reprocessed by play, from int_touched_plays and int_touched_events."""
+    touched = relations.get("int_touched_plays")
+    touched_events = relations.get("int_touched_events")
+    if touched is None:
+        return {}
     with target.connect() as conn:
-        previous = runlog.last_watermark(conn)
-        conn.commit()
-        events = db.source_table("usage_events")
-        watermark = conn.execute(
-            sql.SQL("select max(created_at) from {}").format(events)
-        ).fetchone()[0]
-        if previous is None:
-            return [], watermark
         rows = conn.execute(
-            sql.SQL(
-                """select distinct cast((occurred_at at time zone 'UTC') as date)
-                   from {} where created_at > %s and occurred_at < %s"""
-            ).format(events),
-            (
-                previous - WATERMARK_MARGIN,
-                dt.datetime.combine(before, dt.time(), dt.timezone.utc) + dt.timedelta(days=1),
-            ),
+            f"""select touch_kind, count(*), count(distinct (child_profile_id, book_id)),
+                       count(distinct touched_date), coalesce(sum(received_rows), 0),
+                       min(touched_date), max(touched_date)
+                from {touched} group by touch_kind"""
         ).fetchall()
-    return sorted(r[0] for r in rows), max(filter(None, [watermark, previous]))
+        events = (
+            conn.execute(f"select count(*) from {touched_events}").fetchone()[0]
+            if touched_events
+            else 0
+        )
+    kinds = {r[0]: r[1:] for r in rows}
+    received = kinds.get("received", (0, 0, 0, 0, None, None))
+    unprocessed = kinds.get("unprocessed", (0, 0, 0, 0, None, None))
+    summary = {
+        "touched_plays": received[0],
+        "touched_pairs": received[1],
+        "touched_dates": received[2],
+        "touched_rows_received": received[3],
+        "touched_events_read": events,
+    }
+    if received[0]:
+        summary["touched_date_span"] = f"{received[4]}..{received[5]}"
+    if unprocessed[0]:
+        summary["unprocessed_rows"] = unprocessed[3]
+        summary["unprocessed_dates"] = f"{unprocessed[4]}..{unprocessed[5]}"
+    return summary
 
 
-def count_rows(target: Target, ranges: list[tuple[dt.date, dt.date]]) -> tuple[int, int]:
-    """Raw events read (the runs' windows) and events rejected on the processed dates."""
+def count_rows(
+    target: Target, ranges: list[tuple[dt.date, dt.date]], relations: dict[str, str]
+) -> tuple[int, int]:
+    """Raw events read for the whole dates (the runs' windows, a pruned count) and events
+    rejected on them (the rejects relation dbt built)."""
     read = rejected = 0
+    rejects = relations.get("int_usage_events_rejected")
     with target.connect() as conn:
         for first, last in ranges:
             start = dt.datetime.combine(first, dt.time(), dt.timezone.utc) - dt.timedelta(hours=1)
@@ -131,25 +166,27 @@ def count_rows(target: Target, ranges: list[tuple[dt.date, dt.date]]) -> tuple[i
                 ).format(db.source_table("usage_events")),
                 (start, end),
             ).fetchone()[0]
-            rejected += conn.execute(
-                "select count(*) from analytics_intermediate.int_usage_events_rejected"
-                " where reject_date between %s and %s",
-                (first, last),
-            ).fetchone()[0]
+            if rejects:
+                rejected += conn.execute(
+                    f"select count(*) from {rejects} where reject_date between %s and %s",
+                    (first, last),
+                ).fetchone()[0]
     return read, rejected
 
 
 def _recorded(target: Target, run: runlog.Run, job):
-    """Run job(), recording success or the failure in the run log."""
+    """Run job() (it returns the dbt relations it built), recording success or the failure
+    in the run log."""
     try:
-        result = job()
+        relations = job()
     except StorytimeError as exc:
         with contextlib.suppress(StorytimeError):
             run.finish(target, type(exc).__name__, str(exc))
         raise
-    run.rows_read, run.rows_rejected = count_rows(target, merge_dates(run.dates, 0))
+    run.rows_read, run.rows_rejected = count_rows(target, merge_dates(run.dates, 0), relations)
+    run.rows_read += run.details.get("touched_events_read", 0)
     run.finish(target, "success")
-    return result
+    return relations
 
 
 def daily(
@@ -158,26 +195,30 @@ def daily(
     lock_wait: float = 600,
     timeout_seconds: int = DAILY_TIMEOUT_SECONDS,
 ) -> runlog.Run:
-    """Recompute `day`, the day before (whose next-morning events arrived late) and every
-    earlier date touched by rows received since the last successful daily run."""
+    """Recompute `day` whole (and any date between the latest processed one and it), and,
+    by play, what the rows received since the processed dates were last processed can
+    change: one dbt build. Which plays those rows touch is dbt's (int_touched_plays)."""
     run = runlog.Run(command="daily")
     with exclusive_run(target, lock_wait):
-        late, watermark = late_dates(target, day)
-        run.dates = sorted({day - dt.timedelta(days=1), day, *late})
-        run.watermark = watermark
-        run.details = {"late_dates": runlog.describe_dates(late)}
+        with target.connect() as conn:
+            state = watermark.begin(conn)
+        run.dates = whole_dates(state, day)
+        run.watermark = state.received_through
+        dbt_vars = {
+            **date_vars(run.dates[0], run.dates[-1]),
+            "manage_partitions": True,
+            "statement_timeout_seconds": timeout_seconds,
+        }
+        if state.last_processed is not None and state.received_through is not None:
+            dbt_vars["received_through"] = state.dbt_value()
 
         def job():
-            for first, last in merge_dates(run.dates):
-                dbt_invoke.invoke(
-                    target,
-                    ["build", *NO_UNIT_TESTS],
-                    dbt_vars={
-                        **date_vars(first, last),
-                        "manage_partitions": True,
-                        "statement_timeout_seconds": timeout_seconds,
-                    },
-                )
+            outcome = dbt_invoke.invoke(target, ["build", *NO_UNIT_TESTS], dbt_vars=dbt_vars)
+            relations = relation_names(outcome)
+            run.details.update(touched_summary(target, relations))
+            with target.connect() as conn:
+                watermark.record(conn, state, run.dates, covers_up_to=day)
+            return relations
 
         _recorded(target, run, job)
     return run
@@ -192,20 +233,23 @@ def backfill(
     timeout_seconds: int = BACKFILL_TIMEOUT_SECONDS,
 ) -> runlog.Run:
     """Recompute first..last in chunks of dates, one dbt invocation per chunk, then run
-    the data tests once."""
+    the data tests once. Each chunk, once built, is recorded as processed with the receive
+    time the backfill started from, so a later daily run reprocesses only what arrives
+    after it."""
     slices = chunks(first, last, chunk_days)
-    run = runlog.Run(
-        command="backfill",
-        dates=[first + dt.timedelta(days=n) for n in range((last - first).days + 1)],
-    )
+    run = runlog.Run(command="backfill", dates=days(first, last))
     with exclusive_run(target, lock_wait):
+        with target.connect() as conn:
+            state = watermark.begin(conn)
+        run.watermark = state.received_through
 
         def job():
+            relations: dict[str, str] = {}
             dbt_invoke.invoke(target, SEED_AND_SNAPSHOT, quiet=True)
             started = time.monotonic()
             for number, (start, end) in enumerate(slices, 1):
                 progress_bar(number - 1, len(slices), f"processing {start} .. {end}")
-                dbt_invoke.invoke(
+                outcome = dbt_invoke.invoke(
                     target,
                     ["run"],
                     quiet=True,
@@ -214,10 +258,14 @@ def backfill(
                         "statement_timeout_seconds": timeout_seconds,
                     },
                 )
+                relations.update(relation_names(outcome))
+                with target.connect() as conn:
+                    watermark.record(conn, state, days(start, end))
             progress_bar(len(slices), len(slices), f"done in {time.monotonic() - started:.1f} s")
             dbt_invoke.invoke(
                 target, ["test", *NO_UNIT_TESTS], dbt_vars=date_vars(first, last), quiet=True
             )
+            return relations
 
         _recorded(target, run, job)
     return run

@@ -1,6 +1,14 @@
-"""The run log: one row per runner job (daily, backfill, forget-child, retention), in
-schema <analytics>_ops. The late-data watermark is read from it: the highest usage_events
-created_at a successful run had seen, never the clock of the machine running us."""
+"""The run log and the run state, in schema <analytics>_ops.
+
+- run_log: one row per runner job (daily, backfill, forget-child, retention).
+- processed_dates: every date a job processed whole, with the receive time it had read up
+  to (received_through: the highest usage_events.created_at when it started, read from the
+  data, never from the clock of the machine running us). A daily run moves every processed
+  date up to its own date to its received_through once it has reprocessed what the rows
+  received since touched (dbt: int_touched_plays).
+- seen_events: the ids a job saw inside the safety margin before its received_through
+  (rows of late-committing transactions can appear there later): the next run rereads the
+  margin but skips these, so nothing is recomputed twice and nothing is lost."""
 
 from __future__ import annotations
 
@@ -37,6 +45,16 @@ create table if not exists {schema}.run_log (
     outcome text not null,
     message text,
     details jsonb
+);
+create table if not exists {schema}.processed_dates (
+    metric_date date primary key,
+    received_through timestamptz not null,
+    processed_at timestamptz not null default now()
+);
+create table if not exists {schema}.seen_events (
+    received_through timestamptz not null,
+    usage_event_id bigint not null,
+    primary key (received_through, usage_event_id)
 )
 """
 

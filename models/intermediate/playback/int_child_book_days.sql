@@ -9,14 +9,14 @@
             {'columns': ['activity_date']},
             {'columns': ['child_profile_id', 'book_id']},
         ],
-        **storytime.replace_dates_config('activity_date'),
+        **storytime.replace_dates_config('activity_date', touched_keys=true),
     )
 }}
 
 with segments as (
 
-    select * from {{ ref('int_play_segments') }}
-    where {{ storytime.in_processing_range('event_date') }}
+    select * from {{ ref('int_play_segments') }} as segments
+    where {{ storytime.in_processed_plays('segments.event_date', 'segments') }}
 
 ),
 

@@ -1,4 +1,5 @@
--- One row per play (SPEC section 3) for the processed play dates, with its facts computed
+-- One row per play (SPEC section 3) for the processed plays (every pair on the whole dates,
+-- the touched pairs on the dates a daily run touched), with its facts computed
 -- from its events before the cut-off (06:00 UTC the day after it began), summed from the
 -- play's segments. Everything per play downstream (completions, percentages, drop-off,
 -- bands, views) reads this table.
@@ -13,7 +14,7 @@
             {'columns': ['play_date']},
             {'columns': ['child_profile_id', 'book_id']},
         ],
-        **storytime.replace_dates_config('play_date'),
+        **storytime.replace_dates_config('play_date', touched_keys=true),
     )
 }}
 
@@ -70,7 +71,7 @@ plays as (
         {{ storytime.unpack_position('max(case when cutoff_date <= play_date then last_position_key end)') }}
             as final_position_seconds
     from dated_segments
-    where {{ storytime.in_processing_range('play_date') }}
+    where {{ storytime.in_processed_plays('play_date', 'dated_segments') }}
     group by child_profile_id, book_id, play_number
 
 ),

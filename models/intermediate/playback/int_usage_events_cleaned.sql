@@ -5,8 +5,7 @@
 
 with events as (
 
-    select * from {{ ref('stg_app__usage_events') }}
-    where {{ storytime.event_window('occurred_at') }}
+    select * from {{ ref('int_usage_events_in_scope') }}
 
 ),
 
