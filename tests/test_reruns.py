@@ -196,3 +196,31 @@ def test_cron_nights_with_late_uploads_equal_one_full_build(server):
         assert published(wh) == oracle(source_rows(wh), FIRST, FIRST + dt.timedelta(days=7))
     finally:
         wh.drop()
+
+
+def test_a_rerun_after_events_disappear_equals_a_full_build(events_wh):
+    """The app deletes events (a data fix): rerunning their dates leaves no all-time row a
+    full build would not give, also for pairs with nothing left on the rerun dates."""
+    wh = events_wh
+    pipeline.backfill(wh.target, FIRST, LAST)
+    day = FIRST + dt.timedelta(days=1)
+    with wh.target.connect() as conn:
+        # every pair active on `day` only loses all its events; others lose some heartbeats
+        gone = conn.execute(
+            """with single_day as (
+                   select child_profile_id, book_id from public.usage_events
+                   group by child_profile_id, book_id
+                   having min(occurred_at)::date = %(day)s and max(occurred_at)::date = %(day)s)
+               delete from public.usage_events as e using single_day as s
+               where e.child_profile_id = s.child_profile_id and e.book_id = s.book_id""",
+            {"day": day},
+        ).rowcount
+        conn.execute(
+            """delete from public.usage_events
+               where event_type = 'heartbeat' and id %% 5 = 0
+                 and occurred_at >= %(day)s and occurred_at < %(day)s + interval '1 day'""",
+            {"day": day},
+        )
+    assert gone > 0
+    pipeline.backfill(wh.target, day, day)
+    assert published(wh) == oracle(source_rows(wh), FIRST, LAST)
