@@ -1,9 +1,19 @@
 {#- The dates a run processes, from the vars `date` or `start_date`/`end_date` (inclusive).
-    Returns none for a full build (no date vars): every date that has events. -#}
+    Returns none for a full build (no date vars): every date that has events.
+
+    The runner's jobs pass their dates in the environment instead (STORYTIME_RUN_START_DATE,
+    STORYTIME_RUN_END_DATE), read only when executing: dbt reparses the whole project when
+    --vars change, so dates in vars cost every daily run a full parse, while an env_var
+    read at execution time is not part of the parse. (While parsing, a job's run has the
+    shape of a full build: nothing the parse records, refs or configs, depends on it.) -#}
 {% macro processing_range() %}
     {%- set single = var('date') -%}
     {%- set start = var('start_date') -%}
     {%- set end = var('end_date') -%}
+    {%- if execute and not (single or start or end) -%}
+        {%- set start = env_var('STORYTIME_RUN_START_DATE', '') or none -%}
+        {%- set end = env_var('STORYTIME_RUN_END_DATE', '') or none -%}
+    {%- endif -%}
     {%- if single and (start or end) -%}
         {{ exceptions.raise_compiler_error("set either the var date or start_date/end_date, not both") }}
     {%- endif -%}
@@ -29,4 +39,14 @@
         {{ exceptions.raise_compiler_error("end_date " ~ parsed[1] ~ " is before start_date " ~ parsed[0]) }}
     {%- endif -%}
     {{ return({'start': parsed[0], 'end': parsed[1]}) }}
+{% endmacro %}
+
+{#- The receive time a daily run read up to (var received_through, or the runner's
+    STORYTIME_RUN_RECEIVED_THROUGH at execution time, as the dates), or none. -#}
+{% macro received_through() %}
+    {%- set value = var('received_through', none) -%}
+    {%- if execute and value is none -%}
+        {%- set value = env_var('STORYTIME_RUN_RECEIVED_THROUGH', '') or none -%}
+    {%- endif -%}
+    {{ return(value) }}
 {% endmacro %}

@@ -430,7 +430,11 @@ def timed_daily(target: db.Target, cli: str, day: dt.date, project: str) -> dict
         "models_s": sum(r["execution_time"] for r in models),
         "max_statement_s": slowest["execution_time"],
         "max_statement": slowest["unique_id"].split(".")[-1],
-        "output": result.stdout.strip().splitlines(),
+        "output": [
+            line
+            for line in result.stdout.splitlines()
+            if line.startswith(("processed", "reprocessed", "left to backfill"))
+        ],
     }
 
 

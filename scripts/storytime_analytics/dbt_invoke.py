@@ -24,10 +24,25 @@ def ensure_profile() -> None:
         shutil.copyfile(PROJECT_DIR / "profiles.yml.example", profile)
 
 
+# What a job's run processes, read by the macros at execution time only
+# (macros/rules/processing_range.sql): unlike --vars, changing them does not make dbt
+# parse the whole project again.
+RUN_ENV = {
+    "start_date": "STORYTIME_RUN_START_DATE",
+    "end_date": "STORYTIME_RUN_END_DATE",
+    "received_through": "STORYTIME_RUN_RECEIVED_THROUGH",
+}
+
+
 def invoke(
-    target: Target, args: list[str], dbt_vars: dict | None = None, quiet: bool = False
+    target: Target,
+    args: list[str],
+    dbt_vars: dict | None = None,
+    quiet: bool = False,
+    run: dict | None = None,
 ) -> DbtOutcome:
-    """Run one dbt command; raise a one-line DataTestFailure or InfrastructureFailure."""
+    """Run one dbt command; raise a one-line DataTestFailure or InfrastructureFailure.
+    `run`: the job's start_date, end_date (and received_through), passed as RUN_ENV."""
     from dbt.cli.main import dbtRunner
 
     ensure_profile()
@@ -37,12 +52,15 @@ def invoke(
         full += ["--vars", json.dumps(dbt_vars, default=str)]
     if quiet:
         full = ["--quiet", *full]
-    result = dbtRunner().invoke(full)
-    where = (
-        f" for {dbt_vars['start_date']}..{dbt_vars['end_date']}"
-        if dbt_vars and ("start_date" in dbt_vars)
-        else ""
-    )
+    run_env = {RUN_ENV[k]: str(v) for k, v in (run or {}).items() if v is not None}
+    os.environ.update(run_env)
+    try:
+        result = dbtRunner().invoke(full)
+    finally:
+        for name in run_env:
+            os.environ.pop(name, None)
+    dates = {**(dbt_vars or {}), **(run or {})}
+    where = f" for {dates['start_date']}..{dates['end_date']}" if "start_date" in dates else ""
     if result.exception is not None:
         raise InfrastructureFailure(f"dbt {args[0]}{where} failed: {_first_line(result.exception)}")
     results = list(getattr(result.result, "results", None) or [])

@@ -204,16 +204,16 @@ def daily(
             state = watermark.begin(conn)
         run.dates = whole_dates(state, day)
         run.watermark = state.received_through
-        dbt_vars = {
-            **date_vars(run.dates[0], run.dates[-1]),
-            "manage_partitions": True,
-            "statement_timeout_seconds": timeout_seconds,
-        }
+        # the same vars every night, so dbt's partial parse holds; the dates go as run env
+        dbt_vars = {"manage_partitions": True, "statement_timeout_seconds": timeout_seconds}
+        plan = date_vars(run.dates[0], run.dates[-1])
         if state.last_processed is not None and state.received_through is not None:
-            dbt_vars["received_through"] = state.dbt_value()
+            plan["received_through"] = state.dbt_value()
 
         def job():
-            outcome = dbt_invoke.invoke(target, ["build", *NO_UNIT_TESTS], dbt_vars=dbt_vars)
+            outcome = dbt_invoke.invoke(
+                target, ["build", *NO_UNIT_TESTS], dbt_vars=dbt_vars, run=plan
+            )
             relations = relation_names(outcome)
             run.details.update(touched_summary(target, relations))
             with target.connect() as conn:
@@ -245,7 +245,8 @@ def backfill(
 
         def job():
             relations: dict[str, str] = {}
-            dbt_invoke.invoke(target, SEED_AND_SNAPSHOT, quiet=True)
+            parse_vars = {"statement_timeout_seconds": timeout_seconds}  # one parse for all
+            dbt_invoke.invoke(target, SEED_AND_SNAPSHOT, dbt_vars=parse_vars, quiet=True)
             started = time.monotonic()
             for number, (start, end) in enumerate(slices, 1):
                 progress_bar(number - 1, len(slices), f"processing {start} .. {end}")
@@ -253,17 +254,19 @@ def backfill(
                     target,
                     ["run"],
                     quiet=True,
-                    dbt_vars={
-                        **date_vars(start, end),
-                        "statement_timeout_seconds": timeout_seconds,
-                    },
+                    dbt_vars=parse_vars,
+                    run=date_vars(start, end),
                 )
                 relations.update(relation_names(outcome))
                 with target.connect() as conn:
                     watermark.record(conn, state, days(start, end))
             progress_bar(len(slices), len(slices), f"done in {time.monotonic() - started:.1f} s")
             dbt_invoke.invoke(
-                target, ["test", *NO_UNIT_TESTS], dbt_vars=date_vars(first, last), quiet=True
+                target,
+                ["test", *NO_UNIT_TESTS],
+                dbt_vars=parse_vars,
+                run=date_vars(first, last),
+                quiet=True,
             )
             return relations
 

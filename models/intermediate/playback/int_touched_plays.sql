@@ -15,7 +15,7 @@
 -- ref, which would be a cycle (int_child_book_days depends on this model).
 -- depends_on: {{ ref('stg_app__usage_events') }}
 {%- set range = storytime.processing_range() -%}
-{%- set received_through = var('received_through', none) -%}
+{%- set received_through = storytime.received_through() -%}
 {%- set previous = storytime.existing_relation('int_child_book_days') -%}
 {%- set ops = target.schema ~ '_ops' %}
 

@@ -2,7 +2,8 @@
 -- the window of its whole dates (a literal occurred_at range, so PostgreSQL prunes the
 -- monthly partitions) except those of the pairs a daily run recomputes on earlier dates,
 -- whose events over all their dates come from int_touched_events instead (each event
--- once: the two parts never share a pair).
+-- once: the two parts never share a pair; a touched pair without events has none in the
+-- window either, its spans cover the whole dates).
 {{ config(materialized='ephemeral') }}
 
 with events as (
@@ -18,12 +19,21 @@ touched_events as (
 
 ),
 
+touched_plays as (
+
+    -- (the pairs from their own table, which has statistics: a CTE read twice is
+    -- materialised without any, and the planner then anti-joins by nested loop)
+    select * from {{ ref('int_touched_plays') }}
+    where touch_kind = 'received'
+
+),
+
 touched_pairs as (
 
     select distinct
         child_profile_id,
         book_id
-    from touched_events
+    from touched_plays
 
 ),
 
