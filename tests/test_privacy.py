@@ -190,7 +190,14 @@ def test_forget_child_removes_every_row_of_the_child_and_nothing_else(built):
     wh.build(FIRST, LAST)
     rebuilt = snapshot(wh)
     assert counts_of(rebuilt, {FORGOTTEN}) == dict.fromkeys(before, 0)
-    assert rebuilt == without(before, {FORGOTTEN})
+    # (int_touched_plays describes the run that built it, a rerun lists what it replaced)
+    run_scratch = [t for t in rebuilt if t.endswith(".int_touched_plays")]
+    assert run_scratch
+    for table in run_scratch:
+        rebuilt.pop(table)
+    assert rebuilt == {
+        t: rows for t, rows in without(before, {FORGOTTEN}).items() if t not in run_scratch
+    }
 
 
 @pytest.mark.parametrize(
