@@ -5,7 +5,7 @@ every column must equal the independent Python implementation of SPEC.md."""
 from __future__ import annotations
 
 import pytest
-from storytime_analytics import dbt_invoke
+from storytime_analytics import dbt_invoke, pipeline
 from storytime_analytics.errors import DataTestFailure
 
 from .reference import spec_model
@@ -92,3 +92,14 @@ def test_the_reconciliation_catches_a_lost_row(warehouse):
         )
     (tally,) = warehouse.rows("int_usage_events_reconciled", schema="analytics_intermediate")
     assert tally["unexplained_events"] == 1
+
+
+def test_the_run_log_counts_the_rejects_of_the_run(warehouse):
+    """A backfill over the bad rows succeeds (no data test fails) and its run log row
+    counts the four rejected rows of its date (pipeline.count_rows reads the rejects
+    table)."""
+    scenario = SCENARIOS["bad_source_rows"]
+    warehouse.load(scenario.inputs)
+    day = min(scenario.dates)
+    run = pipeline.backfill(warehouse.target, day, day)
+    assert run.rows_rejected == 4
