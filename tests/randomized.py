@@ -1,13 +1,18 @@
 """Random but adversarial event streams for property tests: gaps around every boundary
 SPEC.md names (the 45 s cap, the 60 min timeout, midnight, 06:00 the next day), all event
-types and some invalid ones, duplicates, unknown/negative/over-duration positions,
-sub-second timestamps, replaced assets and books without a duration."""
+types and some invalid ones, duplicates, unknown/negative/over-duration positions (around
+the 10 % overrun limit and corrupt ones), sub-second timestamps, replaced assets and books
+without a duration, events of a book without a books row, and receive times around the
+plausibility limits (a clock 60 or 61 minutes ahead, one reset to 1970, an upload 60
+days + 1 s late)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from hypothesis import strategies as st
+
+from .reference.spec_model import counted_on
 
 UTC = dt.timezone.utc
 BASE = dt.datetime(2026, 2, 10, tzinfo=UTC)
@@ -32,7 +37,12 @@ def catalogue(draw, books: int):
         for _ in range(draw(st.integers(min_value=0, max_value=2))):
             asset_id += 1
             created = BASE + dt.timedelta(hours=draw(st.integers(min_value=-48, max_value=72)))
-            duration = draw(st.one_of(st.none(), st.just(0), st.integers(60, 900)))
+            # round durations so that positions hit the 10 % overrun limit exactly
+            duration = draw(
+                st.one_of(
+                    st.none(), st.just(0), st.integers(60, 900), st.sampled_from([100, 200, 300])
+                )
+            )
             rows["video_assets"].append(
                 {
                     "id": asset_id,
@@ -65,6 +75,8 @@ def stream(draw, child: int, book: int, first_id: int):
                 st.none(),
                 st.just(-5),
                 st.just(position + 1000),
+                # about the overrun limit of the round durations (10 % of 100, 200, 300)
+                st.sampled_from([105, 110, 111, 210, 220, 221, 315, 330, 331, 2147483647]),
             )
         )
         event = {
@@ -74,11 +86,27 @@ def stream(draw, child: int, book: int, first_id: int):
             "event_type": kind,
             "position_seconds": reported,
             "occurred_at": at,
+            "created_at": draw(receive_time(at)),
         }
         events.append(event)
         if draw(st.integers(min_value=0, max_value=15)) == 0:  # an exact duplicate
             events.append({**event, "id": first_id + 500 + offset})
     return events
+
+
+# How long after occurred_at the server received it, in seconds: mostly soon, sometimes
+# days late, and around the clock-skew limit (a clock 60 minutes ahead is plausible).
+DAY = 86400
+RECEIVE_DELAYS = st.one_of(
+    *[st.integers(min_value=0, max_value=120)] * 6,
+    st.integers(min_value=DAY, max_value=3 * DAY),
+    st.sampled_from([-3599, -3600, -3601, -3660]),
+)
+
+
+@st.composite
+def receive_time(draw, occurred_at: dt.datetime) -> dt.datetime:
+    return occurred_at + dt.timedelta(seconds=draw(RECEIVE_DELAYS))
 
 
 @st.composite
@@ -105,12 +133,39 @@ def dataset(draw):
                 "event_type": "heartbeat",
                 "position_seconds": 10,
                 "occurred_at": BASE + dt.timedelta(hours=20),
+                "created_at": BASE + dt.timedelta(hours=20),
             }
         )
+    if draw(st.integers(min_value=0, max_value=3)) == 0:  # a book without a books row
+        events += draw(stream(1, books + 1, first_id=900_000))
+    # Received during the range but dated long before: a tablet whose clock says 1970 and
+    # an upload 60 days + 1 s late, both implausible and counted on the day received. (One
+    # exactly 60 days late is plausible and would widen the range by 60 days: the oracle's
+    # unit tests and the scenarios cover that limit.)
+    received = BASE + dt.timedelta(seconds=draw(st.integers(0, 2 * DAY)))
+    for event_id, occurred_at in (
+        (2, dt.datetime(1970, 1, 1, tzinfo=UTC)),
+        (3, received - dt.timedelta(days=60, seconds=1)),
+    ):
+        if draw(st.integers(min_value=0, max_value=3)) == 0:
+            events.append(
+                {
+                    "id": event_id,
+                    "child_profile_id": 1,
+                    "book_id": 1,
+                    "event_type": "heartbeat",
+                    "position_seconds": 10,
+                    "occurred_at": occurred_at,
+                    "created_at": received,
+                }
+            )
     rows["events"] = events
     return rows
 
 
 def event_dates(rows: dict) -> tuple[dt.date, dt.date] | None:
-    days = [e["occurred_at"].date() for e in rows["events"] if e["occurred_at"] is not None]
+    """The first and last day any event is counted on (SPEC section 2: the receive day
+    for a 1970 clock)."""
+    days = [counted_on(e) for e in rows["events"]]
+    days = [d for d in days if d is not None]
     return (min(days), max(days)) if days else None

@@ -200,6 +200,51 @@ def test_forget_child_removes_every_row_of_the_child_and_nothing_else(built):
     }
 
 
+def stats_naming(wh: Warehouse, child_id: int) -> set[tuple[str, str, str]]:
+    """(schema, table, column) of the analytics* statistics whose most common values or
+    histogram bounds, read as text, hold child_id as a whole number."""
+    pattern = f"(^|[^0-9]){child_id}([^0-9]|$)"
+    with wh.target.connect() as conn:
+        rows = conn.execute(
+            """select schemaname::text, tablename::text, attname::text from pg_stats
+               where schemaname like 'analytics%%'
+                 and (most_common_vals::text ~ %s or histogram_bounds::text ~ %s)""",
+            (pattern, pattern),
+        ).fetchall()
+    return set(rows)
+
+
+def test_forget_child_leaves_no_trace_in_pg_stats(warehouse, monkeypatch, capsys):
+    # FORGOTTEN also has two rejected events (book 3 has no books row): the rejects table
+    # holds only those, so forgetting the child leaves it empty.
+    rejected = session(90, FORGOTTEN, 3, at(21, 9, 0))[:2]
+    warehouse.load({**INPUTS, "events": [*INPUTS["events"], *rejected]})
+    warehouse.build(FIRST, LAST)
+    tables = per_child_tables(warehouse)
+    with warehouse.target.connect() as conn:
+        for table in tables:
+            conn.execute(f"analyze {table}")
+        conn.commit()
+    before = stats_naming(warehouse, FORGOTTEN)
+    named = {f"{schema}.{table}" for schema, table, column in before}
+    # the test can fail: the id is in the statistics of every table holding its rows
+    assert set(tables) <= named, before
+    assert "analytics_intermediate.int_usage_events_rejected" in named
+
+    code, out = cli_in_process(warehouse, monkeypatch, capsys, "forget-child", str(FORGOTTEN))
+    assert code == 0
+    assert "analytics_intermediate.int_usage_events_rejected" in out
+    assert stats_naming(warehouse, FORGOTTEN) == set()
+    # everyone else is still in the refreshed statistics of child_profile_id
+    with warehouse.target.connect() as conn:
+        left = conn.execute(
+            """select most_common_vals::text, histogram_bounds::text from pg_stats
+               where schemaname = 'analytics' and tablename = 'child_viewing_histories'
+                 and attname = 'child_profile_id'"""
+        ).fetchone()
+    assert left is not None and "11" in repr(left)
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [

@@ -1,6 +1,7 @@
 """Property tests: for random event streams the dbt models give exactly what the
-independent Python implementation of SPEC.md gives, on every row of the four tables,
-whether the dates are built in one run or rebuilt again in pieces afterwards."""
+independent Python implementation of SPEC.md gives, on every row of the four tables, the
+rejects and the per-day reconciliation, whether the dates are built in one run or rebuilt
+again in pieces afterwards."""
 
 from __future__ import annotations
 
@@ -39,6 +40,19 @@ def assert_matches_oracle(wh: Warehouse, rows: dict, first: dt.date, last: dt.da
         if table == "daily_book_metrics":
             want = [r for r in want if first <= r["metric_date"] <= last]
         assert normalise(actual[table], keys) == normalise(want, keys), table
+    # the rejects (with reason and day) and the reconciliation of the processed dates
+    rejects = wh.rows("int_usage_events_rejected", schema="analytics_intermediate")
+    assert sorted(
+        (r["usage_event_id"], r["reject_reason"], r["reject_date"]) for r in rejects
+    ) == sorted(
+        (r["id"], r["reason"], r["reject_date"])
+        for r in expected["rejects"]
+        if r["reject_date"] is not None and first <= r["reject_date"] <= last
+    )
+    tally = wh.rows("int_usage_events_reconciled", schema="analytics_intermediate")
+    assert all(row.pop("unexplained_events") == 0 for row in tally)
+    want = [r for r in expected["reconciliation"] if r["count_date"] in dates]
+    assert normalise(tally, ("count_date",)) == normalise(want, ("count_date",))
 
 
 @settings(

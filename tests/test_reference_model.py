@@ -152,9 +152,65 @@ def test_rejected_rows():
 def test_negative_and_over_duration_positions():
     output = run("negative_and_over_duration_positions")
     clamped, unknown = output["plays"]
-    # 500 is clamped to 120, -1 and -3 are unknown: final = last known = 120
+    # 126 (5 % over) is clamped to 120, -1 and -3 are unknown: final = last known = 120
     assert (clamped["max_position_seconds"], clamped["final_position_seconds"]) == (120, 120)
     assert unknown["watch_percentage"] is None
+
+
+def test_bad_source_rows():
+    output = run("bad_source_rows")
+    reasons = {r["id"]: r["reason"] for r in output["rejects"]}
+    assert reasons == {
+        10: "unknown_book_id",
+        11: "implausible_occurred_at",
+        12: "implausible_occurred_at",
+        13: "implausible_occurred_at",
+    }
+    # the 1970 and 2100 rows are counted on the day received, not on their own dates
+    assert {r["reject_date"] for r in output["rejects"]} == {day(7)}
+    assert [r["count_date"] for r in output["reconciliation"]] == [day(7)]
+    # a 2147483647 position is unknown: the play is not complete
+    corrupt = plays_of(output, child_id=1)[0]
+    assert (corrupt["max_position_seconds"], corrupt["is_complete"]) == (90, False)
+
+
+def test_position_overrun_share_is_a_parameter():
+    scenario = SCENARIOS["bad_source_rows"]
+    # with no overrun allowed, 315 and 330 are unknown too: child 2 never reaches 270
+    strict = compute(**scenario.inputs, rules=Rules(position_overrun_share=Decimal("0")))
+    assert plays_of(strict, child_id=2)[0]["max_position_seconds"] == 0
+    # with a share of 1 the 360 is clamped: every known position of child 2 becomes 300
+    lenient = compute(**scenario.inputs, rules=Rules(position_overrun_share=Decimal("1")))
+    assert plays_of(lenient, child_id=2)[0]["final_position_seconds"] == 300
+
+
+def test_plausibility_limits_are_parameters():
+    scenario = SCENARIOS["bad_source_rows"]
+    # 61 minutes ahead is plausible with a 2-hour skew; 1970 and 2100 stay implausible
+    skew = compute(**scenario.inputs, rules=Rules(max_clock_skew_minutes=120))
+    assert {r["id"] for r in skew["rejects"]} == {10, 11, 12}
+    # an upload 3 days late is implausible with a 2-day limit, counted on the day received
+    late = [event(1, "heartbeat", at(3, 10, 0), 5, received=at(6, 10, 0))]
+    source = inputs(late, [asset(1, 1, 300)])
+    (reject,) = compute(**source, rules=Rules(max_upload_delay_days=2))["rejects"]
+    assert (reject["reason"], reject["reject_date"]) == ("implausible_occurred_at", day(6))
+    assert compute(**source)["rejects"] == []
+    # the limits themselves are plausible: exactly 60 days late, exactly 60 minutes ahead
+    received = at(6, 10, 0)
+    edge = [
+        event(1, "heartbeat", received - timedelta(days=60), 5, received=received),
+        event(2, "heartbeat", received - timedelta(days=60, microseconds=1), 5, received=received),
+        event(3, "heartbeat", received + timedelta(minutes=60), 5, received=received),
+        event(
+            4, "heartbeat", received + timedelta(minutes=60, microseconds=1), 5, received=received
+        ),
+    ]
+    output = compute(**inputs(edge, [asset(1, 1, 300)]))
+    assert {r["id"] for r in output["rejects"]} == {2, 4}
+    assert {r["count_date"] for r in output["reconciliation"]} == {
+        (received - timedelta(days=60)).date(),
+        day(6),
+    }
 
 
 def test_abandoned_play():

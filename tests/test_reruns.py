@@ -92,7 +92,8 @@ def test_late_rows_are_picked_up_by_a_rerun(events_wh):
                (id, child_profile_id, book_id, event_type, position_seconds, occurred_at,
                 created_at)
            select 900000000 + row_number() over (), child_profile_id, book_id, 'heartbeat',
-                  position_seconds, occurred_at + interval '20 seconds', now()
+                  position_seconds, occurred_at + interval '20 seconds',
+                  occurred_at + interval '2 days'  -- an offline tablet, 2 days late
            from public.usage_events
            where event_type = 'play_start' and occurred_at >= %s and occurred_at < %s""",
         (late_day, late_day + dt.timedelta(days=1)),

@@ -1,15 +1,14 @@
-{#- dbt's hook for the `where` config of generic data tests, extended with two
-    placeholders (documented dbt pattern: override get_where_subquery for custom logic;
+{#- dbt's hook for the `where` config of generic data tests, extended with a
+    placeholder (documented dbt pattern: override get_where_subquery for custom logic;
     a test's YAML config cannot call project macros itself).
     - `__processed_dates__` (the project default, dbt_project.yml) filters the tested model
       to the dates the run processed when the model is replaced by date (its config
       `date_column`, see replace_dates_config), and does not filter otherwise: a build
       without date vars, a model without a date column, a source, a seed. So a daily run
-      tests the dates it wrote instead of re-reading every play ever. On the per-play and
+      tests the dates it wrote instead of re-reading every play ever (and the rejects
+      table by its reject_date instead of re-reading raw events). On the per-play and
       per-child-day tables (config touched_keys) a daily run's touched dates are tested
-      for the touched pairs only: what it rewrote there.
-    - `__event_window__`: the run's window of occurred_at (event_window) plus the rows
-      without one, for relations over raw events (int_usage_events_rejected). -#}
+      for the touched pairs only: what it rewrote there. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where == '__processed_dates__' -%}
@@ -18,9 +17,6 @@
             {{ return(storytime.processed_plays_subquery(relation, keyed_date_column)) }}
         {%- endif -%}
         {%- set where = storytime.processed_dates_filter(relation) -%}
-    {%- elif where == '__event_window__' -%}
-        {%- set where = none if storytime.processing_range() is none
-            else '(' ~ storytime.event_window('occurred_at') ~ ' or occurred_at is null)' -%}
     {%- endif -%}
     {%- if where -%}
         {%- set filtered -%}

@@ -2,7 +2,11 @@
 
 Both commands delete every row keyed by a set of children from every relation the
 project writes, in one transaction, under the runner's advisory lock, and record the
-per-relation counts (never the children's ids) in the run log.
+per-relation counts (never the children's ids) in the run log. In the same transaction
+they refresh the planner's statistics of every relation they cleaned (ANALYZE), so the
+children's ids do not stay behind in pg_stats (most common values, histogram bounds);
+a relation left empty has its column statistics cleared instead, since ANALYZE of an
+empty table keeps the old ones.
 
 The relations come from the dbt graph, not from a hand-kept list: the project is parsed
 and every model, seed and snapshot that the database holds as a table (or materialized
@@ -249,7 +253,33 @@ def _purge_in_transaction(
             else:
                 count = conn.execute(sql.SQL("delete from ") + matching, (children,)).rowcount
             counts[rel.label] = count
+            if not dry_run:
+                refresh_statistics(conn, rel)
     return Purge(children=len(children), counts=counts, dry_run=dry_run)
+
+
+def refresh_statistics(conn: psycopg.Connection, rel: PerChildRelation) -> None:
+    """Recompute the relation's planner statistics from the rows left, inside the purge's
+    transaction: ANALYZE does not sample rows this transaction deleted, and its new
+    pg_statistic rows commit with the deletes. ANALYZE of an empty relation leaves the
+    old statistics in place, so a relation left empty has its column statistics
+    cleared (pg_clear_attribute_stats, PostgreSQL 18+; older servers get a warning)."""
+    conn.execute(sql.SQL("analyze {}").format(rel.identifier))
+    if conn.execute(sql.SQL("select exists (select from {})").format(rel.identifier)).fetchone()[0]:
+        return
+    if conn.info.server_version < 180000:
+        _warn(
+            f"{rel.label} is empty and PostgreSQL {conn.info.server_version // 10000} cannot "
+            "clear its column statistics (pg_stats may still show old values until rows "
+            "are added and it is analyzed again)"
+        )
+        return
+    conn.execute(
+        """select pg_clear_attribute_stats(schemaname::text, tablename::text, attname::text,
+                                           inherited)
+           from pg_stats where schemaname = %s and tablename = %s""",
+        (rel.schema, rel.alias),
+    )
 
 
 def _children(n: int) -> str:

@@ -14,16 +14,24 @@ Decisions taken where SPEC.md leaves room (see also the test-suite's scenario ca
    everything else. Events are ordered as SPEC.md section 2 says: ``occurred_at``, then
    the type rank play_start, resume, heartbeat, pause, play_end, then ``id``.
 2. Rejection reasons, first failing check wins: 'unknown_event_type',
-   'null_child_profile_id', 'null_book_id', 'null_occurred_at'. Every rejected row is
-   listed (rejects are not de-duplicated).
+   'null_child_profile_id', 'null_book_id', 'null_occurred_at', 'unknown_book_id' (no
+   ``books`` row with that id), 'implausible_occurred_at' (occurred_at more than
+   max_clock_skew_minutes after created_at, or more than max_upload_delay_days before it;
+   not checked when created_at is unknown). Every rejected row is listed (rejects are not
+   de-duplicated), with the day it is counted on: the UTC date of occurred_at, or of
+   created_at when occurred_at is null or implausible (a wrong clock says nothing about
+   the day). The reconciliation counts every raw row on that same day: raw = cleaned +
+   duplicates + rejected.
 3. Exact duplicates: same child_profile_id, book_id, event_type, occurred_at and
    position_seconds as sent (before the negative -> null rule); the lowest id is kept.
    Duplicates are not rejects.
 4. A negative position becomes None. A position above the book's duration on the
-   EVENT's UTC date is clamped to it. A play's is_complete / watch_percentage / bucket use
-   the duration on the PLAY's date. "Duration on day D": the newest asset (highest
-   created_at, then id) of the book with duration_seconds > 0 and created_at before
-   D+1 00:00 UTC; none -> unknown (None). Assets without created_at are ignored.
+   EVENT's UTC date by at most position_overrun_share of the duration is clamped to it;
+   further above it is corrupt and becomes None (unknown). A play's is_complete /
+   watch_percentage / bucket use the duration on the PLAY's date. "Duration on day D":
+   the newest asset (highest created_at, then id) of the book with duration_seconds > 0
+   and created_at before D+1 00:00 UTC; none -> unknown (None). Assets without
+   created_at are ignored.
 5. The cut: a play's facts (watch_seconds, max/final position, is_complete,
    watch_percentage, bucket, band) use only its events before play_date + 1 day + 06:00
    UTC; an interval counts in watch_seconds only if both its events are before the cut.
@@ -33,8 +41,8 @@ Decisions taken where SPEC.md leaves room (see also the test-suite's scenario ca
    session when b - a <= timeout (a gap of exactly the timeout does not split).
 7. highest_position_seconds: max clamped known position over the pair's events, 0 when
    none is known. last_watched_at: max occurred_at over the pair's cleaned events.
-8. publisher_id of daily_book_metrics: the book's current publisher_id (None when the
-   book is not in ``books``; its events still count).
+8. publisher_id of daily_book_metrics: the book's current publisher_id (a book not in
+   ``books`` has no metrics: its events are rejected, decision 2).
 9. unique_parents: distinct non-null user_id of that day's active children that have a
    child_profiles row. new_registrations: users whose created_at UTC date is that day.
    active_books: distinct books with at least one play_start event that day. A
@@ -70,6 +78,8 @@ REJECT_REASONS = (
     "null_child_profile_id",
     "null_book_id",
     "null_occurred_at",
+    "unknown_book_id",
+    "implausible_occurred_at",
 )
 
 # After these events the child is not watching: the interval that follows adds nothing.
@@ -84,6 +94,7 @@ OUTPUT_TABLES = (
     "book_dropoff_buckets",
     "plays",
     "rejects",
+    "reconciliation",
 )
 
 
@@ -93,6 +104,9 @@ class Rules:
     heartbeat_cap_seconds: int = 45
     completion_threshold: Decimal = Decimal("0.9")
     play_cutoff_hours_next_day: int = 6
+    max_clock_skew_minutes: int = 60
+    max_upload_delay_days: int = 60
+    position_overrun_share: Decimal = Decimal("0.1")
 
 
 DEFAULT_RULES = Rules()
@@ -188,7 +202,18 @@ class CleanEvent:
         return (self.occurred_at, TYPE_RANK[self.event_type], self.id)
 
 
-def reject_reason(row: dict) -> str | None:
+def implausible_time(row: dict, rules: Rules) -> bool:
+    """occurred_at more than the clock skew after the receive time (created_at), or more
+    than the upload delay before it. False when either is unknown."""
+    occurred_at, received_at = to_utc(row.get("occurred_at")), to_utc(row.get("created_at"))
+    if occurred_at is None or received_at is None:
+        return False
+    too_late = occurred_at - received_at > timedelta(minutes=rules.max_clock_skew_minutes)
+    too_early = received_at - occurred_at > timedelta(days=rules.max_upload_delay_days)
+    return too_late or too_early
+
+
+def reject_reason(row: dict, book_ids: set[int], rules: Rules = DEFAULT_RULES) -> str | None:
     """The first failing check of SPEC.md section 2, or None for a valid row."""
     if row.get("event_type") not in VALID_EVENT_TYPES:
         return "unknown_event_type"
@@ -198,22 +223,56 @@ def reject_reason(row: dict) -> str | None:
         return "null_book_id"
     if row.get("occurred_at") is None:
         return "null_occurred_at"
+    if row["book_id"] not in book_ids:
+        return "unknown_book_id"
+    if implausible_time(row, rules):
+        return "implausible_occurred_at"
     return None
 
 
-def clean_events(events: list[dict], durations: Durations) -> tuple[list[CleanEvent], list[dict]]:
-    """Reject invalid rows, count exact duplicates once, fix positions."""
+def counted_on(row: dict, rules: Rules = DEFAULT_RULES) -> date | None:
+    """The day a raw row is counted on (decision 2): its occurred_at's UTC date, or its
+    created_at's when occurred_at is null or implausible."""
+    if row.get("occurred_at") is None or implausible_time(row, rules):
+        received_at = to_utc(row.get("created_at"))
+        return received_at.date() if received_at is not None else None
+    return to_utc(row["occurred_at"]).date()
+
+
+def cleaned_position(position: int | None, duration: int | None, rules: Rules) -> int | None:
+    """Negative -> unknown; above a known duration: clamped when at most the overrun share
+    above it, unknown (corrupt) when further above."""
+    if position is None or position < 0:
+        return None
+    if duration is None or position <= duration:
+        return position
+    if Fraction(position - duration) > Fraction(rules.position_overrun_share) * duration:
+        return None
+    return duration
+
+
+def clean_events(
+    events: list[dict],
+    durations: Durations,
+    book_ids: set[int],
+    rules: Rules = DEFAULT_RULES,
+) -> tuple[list[CleanEvent], list[dict], list[dict]]:
+    """Reject invalid rows, count exact duplicates once, fix positions. Also returns the
+    exact duplicates left out (one entry per extra copy)."""
     rejects = []
     valid = []
     for row in events:
-        reason = reject_reason(row)
+        reason = reject_reason(row, book_ids, rules)
         if reason is None:
             valid.append(row)
         else:
-            rejects.append({"id": row["id"], "reason": reason})
+            rejects.append(
+                {"id": row["id"], "reason": reason, "reject_date": counted_on(row, rules)}
+            )
 
     # exact duplicates: same child, book, type, instant and position as sent -> lowest id
     kept: dict[tuple, dict] = {}
+    duplicates: list[dict] = []
     for row in valid:
         key = (
             row["child_profile_id"],
@@ -222,19 +281,20 @@ def clean_events(events: list[dict], durations: Durations) -> tuple[list[CleanEv
             to_utc(row["occurred_at"]),
             row.get("position_seconds"),
         )
-        if key not in kept or row["id"] < kept[key]["id"]:
+        if key not in kept:
             kept[key] = row
+        elif row["id"] < kept[key]["id"]:
+            duplicates.append(kept[key])
+            kept[key] = row
+        else:
+            duplicates.append(row)
 
     cleaned = []
     for row in kept.values():
         occurred_at = to_utc(row["occurred_at"])
         day = occurred_at.date()
-        position = row.get("position_seconds")
-        if position is not None and position < 0:
-            position = None
         duration = durations.on(row["book_id"], day)
-        if position is not None and duration is not None and position > duration:
-            position = duration
+        position = cleaned_position(row.get("position_seconds"), duration, rules)
         cleaned.append(
             CleanEvent(
                 id=row["id"],
@@ -247,7 +307,7 @@ def clean_events(events: list[dict], durations: Durations) -> tuple[list[CleanEv
             )
         )
     rejects.sort(key=lambda r: r["id"])
-    return cleaned, rejects
+    return cleaned, rejects, duplicates
 
 
 # --------------------------------------------------------------------------------------
@@ -425,7 +485,8 @@ def compute(
 ) -> dict[str, list[dict]]:
     """All outputs of SPEC.md sections 2-4 for the given source rows."""
     durations = Durations(video_assets)
-    cleaned, rejects = clean_events(events, durations)
+    book_ids = {book["id"] for book in books}
+    cleaned, rejects, duplicates = clean_events(events, durations, book_ids, rules)
     timeout = timedelta(minutes=rules.session_timeout_minutes)
 
     # one child's events on one book, in order
@@ -560,6 +621,32 @@ def compute(
 
     play_rows.sort(key=lambda row: (row["child_profile_id"], row["book_id"], row["play_start_at"]))
 
+    # where every raw row went, per day it is counted on (decision 2)
+    tally: dict[date, Counter[str]] = defaultdict(Counter)
+    for row in events:
+        tally[counted_on(row, rules)]["raw_events"] += 1
+    for event in cleaned:
+        tally[event.day]["cleaned_events"] += 1
+    for row in duplicates:
+        tally[counted_on(row, rules)]["duplicate_events"] += 1
+    for reject in rejects:
+        tally[reject["reject_date"]]["rejected_events"] += 1
+    reconciliation = [
+        {
+            "count_date": day,
+            **{
+                column: counts[column]
+                for column in (
+                    "raw_events",
+                    "cleaned_events",
+                    "duplicate_events",
+                    "rejected_events",
+                )
+            },
+        }
+        for day, counts in sorted(tally.items(), key=lambda item: (item[0] is None, item[0]))
+    ]
+
     return {
         "daily_book_metrics": daily_book_metrics,
         "daily_platform_metrics": daily_platform_metrics,
@@ -567,4 +654,5 @@ def compute(
         "book_dropoff_buckets": book_dropoff_buckets,
         "plays": play_rows,
         "rejects": rejects,
+        "reconciliation": reconciliation,
     }

@@ -33,6 +33,7 @@ KEY_COLUMNS = {
     "book_dropoff_buckets": ("book_id", "bucket_percent"),
     "plays": ("child_profile_id", "book_id", "play_start_at"),
     "rejects": ("id",),
+    "reconciliation": ("count_date",),
 }
 
 BUCKET_PERCENTS = tuple(range(0, 101, 10))
@@ -71,8 +72,11 @@ def event(
     position: int | None,
     child: int | None = 1,
     book: int | None = 1,
+    received: datetime | None = None,
 ) -> dict:
-    received = occurred_at + timedelta(seconds=2) if occurred_at else at(28, 23, 0)
+    """A usage event; received (created_at) 2 s after it occurred unless given."""
+    if received is None:
+        received = occurred_at + timedelta(seconds=2) if occurred_at else at(28, 23, 0)
     return {
         "id": id,
         "child_profile_id": child,
@@ -516,8 +520,8 @@ def asset_replaced_mid_range() -> Scenario:
         event(3, "play_end", at(15, 10, 1, 0), 190),
         # child 1, Feb 16 08:00 (duration 100): positions clamped to 100
         event(4, "play_start", at(16, 8, 0, 0), 0),
-        event(5, "heartbeat", at(16, 8, 0, 45), 150),  # -> 100
-        event(6, "play_end", at(16, 8, 1, 0), 190),  # -> 100
+        event(5, "heartbeat", at(16, 8, 0, 45), 105),  # -> 100 (at most 10 % above)
+        event(6, "play_end", at(16, 8, 1, 0), 110),  # -> 100 (exactly 10 % above)
         # child 1, Feb 17 (duration 100)
         event(7, "play_start", at(17, 9, 0, 0), 0),
         event(8, "heartbeat", at(17, 9, 0, 45), 50),
@@ -525,8 +529,8 @@ def asset_replaced_mid_range() -> Scenario:
         # child 2 starts on Feb 15 (play duration 200) and goes past midnight: the Feb 16
         # events are clamped with Feb 16's duration (100)
         event(10, "play_start", at(15, 23, 59, 30), 0, child=2),  # 10->11: 45 s on Feb 15
-        event(11, "heartbeat", at(16, 0, 0, 15), 150, child=2),  # -> 100; 11->12: 15 s Feb 16
-        event(12, "play_end", at(16, 0, 0, 30), 160, child=2),  # -> 100
+        event(11, "heartbeat", at(16, 0, 0, 15), 105, child=2),  # -> 100; 11->12: 15 s Feb 16
+        event(12, "play_end", at(16, 0, 0, 30), 110, child=2),  # -> 100 (not 110 < 200)
     ]
     # child 1, Feb 15: watch 60, max = final 190 of 200: 190 >= 180 complete, 95 %,
     #   bucket floor(9.5) = 90, full_video
@@ -704,13 +708,15 @@ def rejected_rows() -> Scenario:
         event(2, "seek", at(21, 10, 0, 10), 10, child=2),  # unknown type (child 2 not counted)
         event(3, "heartbeat", at(21, 10, 0, 45), 45, child=None),  # null child
         event(4, "heartbeat", at(21, 10, 0, 45), 45, book=None),  # null book
-        event(5, "heartbeat", None, 45),  # null occurred_at
+        # null occurred_at: counted on the day it was received
+        event(5, "heartbeat", None, 45, received=at(21, 10, 0, 50)),
         event(6, "PLAY_END", at(21, 10, 1, 0), 60, child=None),  # unknown type comes first
         event(7, None, at(21, 10, 1, 0), 60),  # null type: unknown
         event(8, "heartbeat", at(21, 10, 0, 45), 45),  # 1->8: 45 s
         event(9, "play_end", at(21, 10, 1, 0), 60),  # 8->9: 15 s
     ]
     # cleaned: 1, 8, 9 -> watch 60 s = 1.00 min, max = final = 60 of 300: 20 %, bucket 20
+    # reconciliation of Feb 21: 9 raw = 3 cleaned + 0 duplicates + 6 rejected
     return Scenario(
         description="unknown event types and null keys are rejected with a reason",
         inputs=inputs(events, [asset(1, 1, 300)]),
@@ -737,6 +743,10 @@ def rejected_rows() -> Scenario:
                 {"id": 6, "reason": "unknown_event_type"},
                 {"id": 7, "reason": "unknown_event_type"},
             ],
+            "reconciliation": [
+                {"count_date": day(21), "raw_events": 9, "cleaned_events": 3,
+                 "duplicate_events": 0, "rejected_events": 6},
+            ],
         },
     )  # fmt: skip
 
@@ -746,7 +756,8 @@ def negative_and_over_duration_positions() -> Scenario:
     events = [
         event(1, "play_start", at(22, 10, 0, 0), -3),  # -> null
         event(2, "heartbeat", at(22, 10, 0, 45), 45),  # 1->2: 45 s
-        event(3, "heartbeat", at(22, 10, 1, 30), 500),  # -> 120 (clamped); 2->3: 45 s
+        # 126 is 5 % above the duration (at most 10 %): clamped to 120; 2->3: 45 s
+        event(3, "heartbeat", at(22, 10, 1, 30), 126),
         event(4, "heartbeat", at(22, 10, 2, 15), -1),  # -> null; 3->4: 45 s
         event(5, "pause", at(22, 10, 2, 20), None),  # 4->5: 5 s
         # child 2: no known position at all
@@ -787,6 +798,86 @@ def negative_and_over_duration_positions() -> Scenario:
                 play(2, 1, at(22, 12, 0, 0), watch_seconds=60, max_position_seconds=None,
                      final_position_seconds=None, is_complete=False, watch_percentage=None,
                      dropoff_bucket=None, duration_band="under_2m"),
+            ],
+        },
+    )  # fmt: skip
+
+
+def bad_source_rows() -> Scenario:
+    # Book 1, 300 s. Feb 7, "now" = 12:00. Book 2 has a video but no books row.
+    now = at(7, 12, 0)
+    events = [
+        # child 1: a corrupt position must not complete the play
+        event(1, "play_start", at(7, 10, 0, 0), 0),  # 1->2: 45 s
+        event(2, "heartbeat", at(7, 10, 0, 45), 45),  # 2->3: 45 s
+        event(3, "heartbeat", at(7, 10, 1, 30), 2147483647),  # corrupt -> unknown; 3->4: 30 s
+        event(4, "play_end", at(7, 10, 2, 0), 90),
+        event(5, "play_end", at(7, 10, 2, 0), 90),  # exact duplicate of 4
+        # child 2: overruns of 20 % (unknown), exactly 10 % and 5 % (clamped to 300)
+        event(6, "play_start", at(7, 11, 0, 0), 0, child=2),  # 6->7: 45 s
+        event(7, "heartbeat", at(7, 11, 0, 45), 360, child=2),  # 60 > 30: unknown; 45 s
+        event(8, "heartbeat", at(7, 11, 1, 30), 330, child=2),  # 30, not > 30: 300; 30 s
+        event(9, "play_end", at(7, 11, 2, 0), 315, child=2),  # 15: 300
+        # rejected, all counted on Feb 7
+        event(10, "play_start", at(7, 11, 30, 0), 0, book=2),  # no books row
+        event(11, "heartbeat", datetime(1970, 1, 1, tzinfo=UTC), 45, received=now),  # reset clock
+        event(12, "heartbeat", datetime(2100, 1, 1, tzinfo=UTC), 45, received=now),  # far ahead
+        event(13, "heartbeat", at(7, 13, 1, 0), 45, received=now),  # 61 min ahead
+        # exactly 60 min ahead is plausible: child 3 (no profile), a play of its own
+        event(14, "play_start", at(7, 13, 0, 0), 0, child=3, received=now),
+    ]
+    # child 1: watch 45 + 45 + 30 = 120 s (2_5m: 120 is not < 120); max = final = 90
+    #   (the 2147483647 is unknown; clamped it would have completed the play): 30 %,
+    #   bucket 30, not complete
+    # child 2: watch 120 s; max = final = 300 (330 and 315 clamped, 360 unknown): complete,
+    #   100 %, bucket 100, full_video
+    # child 3: a lone play_start at 13:00: watch 0, position 0: 0 %, bucket 0, under_2m
+    # day: starts 3, ends 2, minutes 240 / 60 = 4.00, children 3 (parents 2: child 3 has no
+    #   profile), sessions 3, plays 3, completions 1, average (30 + 100 + 0) / 3 = 43.33
+    # reconciliation: 14 raw = 9 cleaned + 1 duplicate + 4 rejected
+    return Scenario(
+        description="unknown books, implausible times and corrupt positions are rejected",
+        inputs=inputs(events, [asset(1, 1, 300), asset(2, 2, 300)]),
+        dates=(day(7),),
+        expected={
+            "daily_book_metrics": [
+                book_day(1, 7, publisher_id=10, total_play_starts=3, total_play_ends=2,
+                         total_minutes_watched=D("4.00"), unique_children=3, completion_count=1,
+                         average_watch_percentage=D("43.33"), total_sessions=3, total_plays=3),
+            ],
+            "daily_platform_metrics": [
+                platform_day(7, total_play_starts=3, total_minutes_watched=D("4.00"),
+                             unique_children=3, unique_parents=2, active_books=1,
+                             new_registrations=0),
+            ],
+            "child_viewing_histories": [
+                history(1, 1, total_views=1, total_minutes_watched=D("2.00"), completed_count=0,
+                        last_watched_at=at(7, 10, 2, 0), highest_position_seconds=90),
+                history(2, 1, total_views=1, total_minutes_watched=D("2.00"), completed_count=1,
+                        last_watched_at=at(7, 11, 2, 0), highest_position_seconds=300),
+                history(3, 1, total_views=1, total_minutes_watched=D("0.00"), completed_count=0,
+                        last_watched_at=at(7, 13, 0, 0), highest_position_seconds=0),
+            ],
+            "book_dropoff_buckets": buckets(1, {0: 1, 30: 1, 100: 1}),
+            "plays": [
+                play(1, 1, at(7, 10, 0, 0), watch_seconds=120, max_position_seconds=90,
+                     final_position_seconds=90, is_complete=False, watch_percentage=30,
+                     dropoff_bucket=30, duration_band="2_5m"),
+                play(2, 1, at(7, 11, 0, 0), watch_seconds=120, max_position_seconds=300,
+                     final_position_seconds=300, is_complete=True, watch_percentage=100,
+                     dropoff_bucket=100, duration_band="full_video"),
+                play(3, 1, at(7, 13, 0, 0), watch_seconds=0, max_position_seconds=0,
+                     watch_percentage=0, dropoff_bucket=0, duration_band="under_2m"),
+            ],
+            "rejects": [
+                {"id": 10, "reason": "unknown_book_id", "reject_date": day(7)},
+                {"id": 11, "reason": "implausible_occurred_at", "reject_date": day(7)},
+                {"id": 12, "reason": "implausible_occurred_at", "reject_date": day(7)},
+                {"id": 13, "reason": "implausible_occurred_at", "reject_date": day(7)},
+            ],
+            "reconciliation": [
+                {"count_date": day(7), "raw_events": 14, "cleaned_events": 9,
+                 "duplicate_events": 1, "rejected_events": 4},
             ],
         },
     )  # fmt: skip
@@ -1051,6 +1142,7 @@ SCENARIOS: dict[str, Scenario] = {
         exact_duplicates,
         rejected_rows,
         negative_and_over_duration_positions,
+        bad_source_rows,
         abandoned_play,
         heartbeat_cap,
         dropoff_buckets,

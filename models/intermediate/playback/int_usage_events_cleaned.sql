@@ -1,6 +1,8 @@
--- The cleaned events of the run's window (SPEC section 2): known types only, no null keys,
--- exact duplicates once, negative positions unknown, positions clamped to the book's
--- duration on the event's day. Ephemeral: inlined into the sessionization, one scan.
+-- The cleaned events of the run's window (SPEC section 2): the rows without a reject
+-- reason (known type and book, no null keys, a plausible occurred_at; the rejects model
+-- keeps the others), exact duplicates once, negative positions unknown, positions above
+-- the book's duration on the event's day clamped or, when far above, unknown.
+-- Ephemeral: inlined into the sessionization, one scan (books is a small hash join).
 {{ config(materialized='ephemeral') }}
 
 with events as (
@@ -12,6 +14,12 @@ with events as (
 event_types as (
 
     select * from {{ ref('event_types') }}
+
+),
+
+books as (
+
+    select * from {{ ref('stg_app__books') }}
 
 ),
 
@@ -35,11 +43,11 @@ valid_events as (
         events.occurred_at,
         {{ storytime.utc_date('events.occurred_at') }} as event_date
     from events
-    inner join event_types
+    left join event_types
         on events.event_type = event_types.event_type
-    where
-        events.child_profile_id is not null
-        and events.book_id is not null
+    left join books
+        on events.book_id = books.book_id
+    where {{ storytime.usage_event_reject_reason('events', 'event_types', 'books') }} is null
 
 ),
 
@@ -85,10 +93,7 @@ final as (
         -- numerics
         type_rank,
         duration_seconds,
-        case
-            when position_seconds > duration_seconds then duration_seconds
-            else position_seconds
-        end as position_seconds,
+        {{ storytime.cleaned_position('position_seconds', 'duration_seconds') }} as position_seconds,
 
         -- booleans
         counts_watch_time,

@@ -1,0 +1,30 @@
+{#- The raw usage events whose counting day (usage_event_count_date) may be a processed
+    date: a select of every column of `relation` (the staging view). Two disjoint parts
+    so that PostgreSQL plans each with its own partitions and index:
+    - occurred_at from the first processed date on: the run's dates, and rows whose clock
+      ran ahead (counted on the day received), which sit in later months or the default
+      partition;
+    - occurred_at more than max_upload_delay_days before the end of the range (or null)
+      and received on a processed date: found through the created_at index of each
+      older partition (init_source creates it; the runner's watermark uses it too).
+    On a full build (no date vars): every row. -#}
+{% macro usage_events_to_count(relation) %}
+    {%- set range = storytime.processing_range() -%}
+    {%- if range is none -%}
+        select * from {{ relation }}
+    {%- else -%}
+        {%- set first = modules.datetime.datetime.combine(range.start, modules.datetime.time()) -%}
+        {%- set after_last = modules.datetime.datetime.combine(range.end, modules.datetime.time())
+              + modules.datetime.timedelta(days=1) -%}
+        {%- set oldest_plausible = after_last - modules.datetime.timedelta(days=var('max_upload_delay_days') | int) -%}
+        {%- set before = [first, oldest_plausible] | min -%}
+        select * from {{ relation }}
+        where occurred_at >= {{ storytime.utc_timestamp(first) }}
+        union all
+        select * from {{ relation }}
+        where
+            (occurred_at < {{ storytime.utc_timestamp(before) }} or occurred_at is null)
+            and received_at >= {{ storytime.utc_timestamp(first) }}
+            and received_at < {{ storytime.utc_timestamp(after_last) }}
+    {%- endif -%}
+{% endmacro %}
