@@ -7,6 +7,9 @@
     - occurred_at more than max_upload_delay_days before the end of the range (or null)
       and received on a processed date: found through the created_at index of each
       older partition (init_source creates it; the runner's watermark uses it too).
+    The earlier dates a daily run touched (touched_dates) are processed dates too: their
+    rejects and reconciliation are recomputed whole, so these two read their days again
+    (a filtered partition scan, no sort; the price of a per-day raw reconciliation).
     On a full build (no date vars): every row. -#}
 {% macro usage_events_to_count(relation) %}
     {%- set range = storytime.processing_range() -%}
@@ -17,14 +20,38 @@
         {%- set after_last = modules.datetime.datetime.combine(range.end, modules.datetime.time())
               + modules.datetime.timedelta(days=1) -%}
         {%- set oldest_plausible = after_last - modules.datetime.timedelta(days=var('max_upload_delay_days') | int) -%}
-        {%- set before = [first, oldest_plausible] | min -%}
+        {#- the earlier dates a daily run touched are counted again whole (their own
+            occurred_at days; the rows received on them are covered below) -#}
+        {%- set touched = [] -%}
+        {%- for day in storytime.touched_dates() -%}
+            {%- do touched.append(modules.datetime.datetime.combine(
+                modules.datetime.date.fromisoformat(day ~ ''), modules.datetime.time())) -%}
+        {%- endfor -%}
+        {%- set before = ([first, oldest_plausible] + touched) | min -%}
         select * from {{ relation }}
         where occurred_at >= {{ storytime.utc_timestamp(first) }}
+        {%- for day in touched %}
+        union all
+        select * from {{ relation }}
+        where
+            occurred_at >= {{ storytime.utc_timestamp(day) }}
+            and occurred_at < {{ storytime.utc_timestamp(day + modules.datetime.timedelta(days=1)) }}
+        {%- endfor %}
         union all
         select * from {{ relation }}
         where
             (occurred_at < {{ storytime.utc_timestamp(before) }} or occurred_at is null)
-            and received_at >= {{ storytime.utc_timestamp(first) }}
-            and received_at < {{ storytime.utc_timestamp(after_last) }}
+            and (
+                (
+                    received_at >= {{ storytime.utc_timestamp(first) }}
+                    and received_at < {{ storytime.utc_timestamp(after_last) }}
+                )
+                {%- for day in touched %}
+                or (
+                    received_at >= {{ storytime.utc_timestamp(day) }}
+                    and received_at < {{ storytime.utc_timestamp(day + modules.datetime.timedelta(days=1)) }}
+                )
+                {%- endfor %}
+            )
     {%- endif -%}
 {% endmacro %}

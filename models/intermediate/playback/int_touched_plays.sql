@@ -78,6 +78,8 @@ received as (
         and occurred_at < {{ storytime.utc_timestamp(first_whole_day + modules.datetime.timedelta(hours=cutoff_hours)) }}
         and child_profile_id is not null
         and book_id is not null
+        -- (a 1970 clock is rejected and counted on the day received: it touches nothing)
+        and not {{ storytime.occurred_at_is_implausible('events') }}
 
 ),
 
