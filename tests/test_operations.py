@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 from storytime_analytics import generate, pipeline, runlog
@@ -107,7 +112,39 @@ def test_a_run_gives_up_when_the_lock_stays_taken(generated):
     with pipeline.exclusive_run(wh.target, 0), pytest.raises(InfrastructureFailure) as info:
         pipeline.backfill(wh.target, FIRST, FIRST, lock_wait=1)
     assert "holds the lock" in str(info.value)
-    assert run_log(wh) == []
+    [row] = run_log(wh)  # the run that gave up is in the run log too
+    assert (row["command"], row["outcome"]) == ("backfill", "InfrastructureFailure")
+    assert "holds the lock" in row["message"] and row["finished_at"] is not None
+
+
+def test_a_killed_run_is_marked_interrupted_by_the_next_one(generated):
+    """SIGKILL leaves the run's row 'running'; the next run (or `runs`) marks it
+    interrupted, since its database backend is gone."""
+    wh = generated
+    env = {**os.environ, "STORYTIME_DATABASE_URL": wh.target.conninfo}
+    for name in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "storytime_analytics.cli"]
+    killed = subprocess.Popen(
+        [*command, "backfill", "--start", str(FIRST), "--end", str(LAST)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not [r for r in run_log(wh) if r["outcome"] == "running"]:
+        assert time.monotonic() < deadline and killed.poll() is None
+        time.sleep(0.2)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    time.sleep(1)  # the server notices the closed connection
+    listed = subprocess.run([*command, "runs"], env=env, capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert "interrupted" in listed.stdout
+    [row] = run_log(wh)
+    assert row["outcome"] == "interrupted" and "killed" in row["message"]
+    pipeline.daily(wh.target, LAST)  # and the next run goes ahead
+    assert [r["outcome"] for r in run_log(wh)] == ["interrupted", "success"]
 
 
 def test_a_statement_timeout_names_the_model_and_dates(generated):

@@ -214,6 +214,25 @@ def run_daily(args) -> int:
     return 0
 
 
+def register_runs(sub) -> None:
+    p = sub.add_parser("runs", help="the recent runs of the run log (for whoever is on call)")
+    p.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    p.set_defaults(handler=run_runs)
+
+
+def run_runs(args) -> int:
+    if args.limit < 1:
+        raise StorytimeError("--limit must be at least 1")
+    target = connected_target()
+    with target.connect() as conn:
+        runlog.mark_interrupted(conn)
+        rows = runlog.recent(conn, args.limit)
+    headers = ["run", "command", "outcome", "started (UTC)", "seconds", "dates", "rows read"]
+    headers += ["rejected", "message"]
+    print(summary.format_table(headers, rows) if rows else "no runs recorded yet")
+    return 0
+
+
 def register_backfill(sub) -> None:
     p = sub.add_parser("backfill", help="recompute a range of dates")
     p.add_argument("--start", required=True)
@@ -299,6 +318,7 @@ from .dashboard import register_dashboard  # noqa: E402  (issue 5)
 REGISTRY = [
     register_daily,
     register_backfill,
+    register_runs,
     register_db,
     register_init_source,
     register_partitions,

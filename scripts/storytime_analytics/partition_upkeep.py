@@ -150,7 +150,7 @@ def _recorded(target: db.Target, command: str, lock_wait: float, job) -> dict:
     """Run job() under the runner's lock and record it in the run log (success with the
     details job returns, or the failure)."""
     run = runlog.Run(command=command)
-    with pipeline.exclusive_run(target, lock_wait):
+    with pipeline.exclusive_run(target, lock_wait, run):
         try:
             details = job()
         except StorytimeError as exc:

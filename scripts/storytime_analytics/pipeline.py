@@ -42,11 +42,15 @@ def progress_bar(done: int, total: int, label: str, width: int = 30) -> None:
 
 
 @contextlib.contextmanager
-def exclusive_run(target: Target, wait_seconds: float):
+def exclusive_run(target: Target, wait_seconds: float, run: runlog.Run | None = None):
     """Hold the storytime advisory lock for the duration of a job, waiting for another
-    job to finish for up to wait_seconds."""
+    job to finish for up to wait_seconds. With `run`, the job's run-log row is written
+    first (waiting), set running once the lock is held (after marking the rows of runs
+    that died as interrupted), and finished here when the wait times out."""
     conn = target.connect(autocommit=True)
     try:
+        if run is not None:
+            run.begin(conn)
         deadline = time.monotonic() + wait_seconds
         announced = False
         while not conn.execute("select pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
@@ -57,10 +61,14 @@ def exclusive_run(target: Target, wait_seconds: float):
             ).fetchone()
             who = f" (database backend pid {holder[0]})" if holder else ""
             if time.monotonic() >= deadline:
-                raise InfrastructureFailure(
+                failure = InfrastructureFailure(
                     f"another storytime-analytics run still holds the lock{who} after "
                     f"{wait_seconds:.0f} s; nothing was written"
                 )
+                if run is not None:
+                    with contextlib.suppress(StorytimeError):
+                        run.finish(target, type(failure).__name__, str(failure))
+                raise failure
             if not announced:
                 print(
                     f"waiting for another storytime-analytics run to finish{who} "
@@ -70,6 +78,9 @@ def exclusive_run(target: Target, wait_seconds: float):
                 )
                 announced = True
             time.sleep(1)
+        if run is not None:
+            runlog.mark_interrupted(conn)
+            run.running(conn)
         yield
     finally:
         conn.close()
@@ -199,7 +210,7 @@ def daily(
     by play, what the rows received since the processed dates were last processed can
     change: one dbt build. Which plays those rows touch is dbt's (int_touched_plays)."""
     run = runlog.Run(command="daily")
-    with exclusive_run(target, lock_wait):
+    with exclusive_run(target, lock_wait, run):
         with target.connect() as conn:
             state = watermark.begin(conn)
         run.dates = whole_dates(state, day)
@@ -238,7 +249,7 @@ def backfill(
     after it."""
     slices = chunks(first, last, chunk_days)
     run = runlog.Run(command="backfill", dates=days(first, last))
-    with exclusive_run(target, lock_wait):
+    with exclusive_run(target, lock_wait, run):
         with target.connect() as conn:
             state = watermark.begin(conn)
         run.watermark = state.received_through

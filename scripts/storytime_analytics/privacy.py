@@ -201,7 +201,7 @@ def purge(
             return _purge_in_transaction(conn, relations, choose, dry_run=True)
     run = runlog.Run(command=command)
     try:
-        with pipeline.exclusive_run(target, lock_wait), target.connect() as conn:
+        with pipeline.exclusive_run(target, lock_wait, run), target.connect() as conn:
             result = _purge_in_transaction(conn, relations, choose, dry_run=False)
     except StorytimeError as exc:
         try:
