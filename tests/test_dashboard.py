@@ -121,6 +121,12 @@ def test_dashboard_page_renders_in_chromium(cli_env, tmp_path):
     # default dashboard_min_plays = 5: no book ranks by completion rate yet
     assert 'id="top-completion">No book qualifies yet.' in dom
     assert "No plays in 30 days: 2</h3>" in dom and "never played" in dom
+    # book 6 has no video duration: flagged as such, never as a low completion rate
+    unknown = re.search(r'id="alerts-duration_unknown">(.*?)</div>', dom, re.S).group(1)
+    assert "Duration unknown (completion unknown): 1</h3>" in unknown
+    assert "Book 6" in unknown and "3 of 3 plays without a known video duration" in unknown
+    low = re.search(r'id="alerts-low_completion_rate">(.*?)</div>', dom, re.S).group(1)
+    assert "Book 6" not in low
     # book 1's panel: 30 bars, 11 drop-off buckets; book 5 (never watched) has no histogram
     book1 = re.search(r'<section class="book" id="book-1">(.*?)</section>', dom, re.S).group(1)
     assert book1.count('<rect class="bar"') == 30

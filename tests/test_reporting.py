@@ -202,6 +202,10 @@ BOOK_1_ALL = {
     "unique_children": 2,  # children 1 and 2 (the days add up to 8)
     "completions": 1,  # Feb 10
     "plays": 8,
+    "plays_with_duration": 8,  # every play of book 1 had its 300 s duration
+    # at least 30 s or complete: Feb 5 (45 s), Feb 10, Feb 20 (child 1's 120 s; child 2's
+    # 0 s is not), Feb 26 and Feb 28 (30 s each); not the 10 s plays of Feb 3 and 4
+    "valid_plays": 5,
     # (10/3 + 20/3 + 15 + 100 + 40 + 40 + 10 + 10) / 8 = 225 / 8 = 28.125 -> 28.13
     # (the unweighted mean of the 7 daily averages would be 26.43)
     "average_watch_percentage": D("28.13"),
@@ -221,6 +225,8 @@ def small_book(book_id: int) -> dict:
         "unique_children": 1,
         "completions": 0,
         "plays": 1,
+        "plays_with_duration": 1,
+        "valid_plays": 0,  # 10 s
         "average_watch_percentage": D("3.33"),
         "completion_rate": D("0.000"),
     }
@@ -250,6 +256,8 @@ def test_report_filters(built):
             "unique_children": 1,
             "completions": 0,
             "plays": 2,
+            "plays_with_duration": 2,
+            "valid_plays": 0,
             "average_watch_percentage": D("5.00"),  # (3.33.. + 6.66..) / 2
             "completion_rate": D("0.000"),
         }
@@ -263,7 +271,7 @@ def test_report_command_formats(cli_env):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == ",".join(reporting.REPORT_COLUMNS)
-    assert lines[1] == "1,Book 1,10,Acorn Press,7,6,9.08,2,1,8,28.13,0.125"
+    assert lines[1] == "1,Book 1,10,Acorn Press,7,6,9.08,2,1,8,8,5,28.13,0.125"
     assert len(lines) == 4
 
     code, out = run_cli(

@@ -337,6 +337,7 @@ def render(data: Dashboard) -> str:
     alerts = []
     for kind, label in (
         ("no_plays_30_days", "No plays in 30 days"),
+        ("duration_unknown", "Duration unknown (completion unknown)"),
         ("low_completion_rate", "Completion rate below threshold"),
     ):
         rows = [r for r in data.alerts if r["alert_type"] == kind]
@@ -389,7 +390,13 @@ def _alert_detail(row: dict) -> str:
     if row["alert_type"] == "no_plays_30_days":
         last = row["last_play_date"]
         return f"last play {last}" if last else "never played"
-    return f"{_percent(row['completion_rate'])} of {row['total_plays']} plays complete"
+    if row["alert_type"] == "duration_unknown":
+        unknown = row["total_plays"] - row["plays_with_duration"]
+        return f"{unknown} of {row['total_plays']} plays without a known video duration"
+    return (
+        f"{_percent(row['completion_rate'])} of {row['plays_with_duration']} plays "
+        "of known duration complete"
+    )
 
 
 def _book_section(panel: BookPanel) -> str:

@@ -46,6 +46,9 @@ Decisions taken where SPEC.md leaves room (see also the test-suite's scenario ca
     buckets 0..100, zero counts included.
 12. duration_band: 'full_video' when complete, else by watch_seconds: 'under_2m' (< 120),
     '2_5m' (< 300), '5_10m' (< 600), '10m_plus'.
+13. is_valid: watch_seconds (exact, before the cut) >= min_valid_play_seconds, or complete.
+    plays_with_duration counts the plays whose book had a known duration on play_date
+    (whether or not a position is known); valid_plays the valid ones; both on play_date.
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ class Rules:
     heartbeat_cap_seconds: int = 45
     completion_threshold: Decimal = Decimal("0.9")
     play_cutoff_hours_next_day: int = 6
+    min_valid_play_seconds: int = 30
 
 
 DEFAULT_RULES = Rules()
@@ -385,6 +389,7 @@ def play_facts(play: Play, durations: Durations, rules: Rules) -> dict:
         "dropoff_bucket": dropoff_bucket,
         "duration_band": duration_band(is_complete, watch_seconds),
         "starts_session": play.starts_session,
+        "is_valid": is_complete or watch_seconds >= rules.min_valid_play_seconds,
     }
 
 
@@ -401,6 +406,8 @@ class BookDay:
     completions: int = 0
     sessions: int = 0
     plays: int = 0
+    plays_with_duration: int = 0
+    valid_plays: int = 0
     children: set[int] = field(default_factory=set)
     percentages: list[Fraction] = field(default_factory=list)
 
@@ -479,6 +486,10 @@ def compute(
                 play_rows.append(row)
                 book_day = book_days[(book_id, row["play_date"])]
                 book_day.plays += 1
+                if row["duration_seconds"] is not None:
+                    book_day.plays_with_duration += 1
+                if row["is_valid"]:
+                    book_day.valid_plays += 1
                 child_book.views += 1
                 if row["is_complete"]:
                     book_day.completions += 1
@@ -509,6 +520,8 @@ def compute(
                 "average_watch_percentage": average_watch_percentage,
                 "total_sessions": book_day.sessions,
                 "total_plays": book_day.plays,
+                "plays_with_duration": book_day.plays_with_duration,
+                "valid_plays": book_day.valid_plays,
             }
         )
 
