@@ -49,6 +49,16 @@ Decisions taken where SPEC.md leaves room (see also the test-suite's scenario ca
 13. is_valid: watch_seconds (exact, before the cut) >= min_valid_play_seconds, or complete.
     plays_with_duration counts the plays whose book had a known duration on play_date
     (whether or not a position is known); valid_plays the valid ones; both on play_date.
+14. book_retention_curve: over every play (all dates) with a known duration (on the play's
+    day) and a known max position; for each mark 0, 5, ..., 100 the plays with
+    max_position >= mark / 100 * duration (exact) and share = reached / all of them,
+    rounded half away from zero to 4 places. Rows only for books with such a play.
+15. daily_child_lifecycle, per processed date D, over the children with a cleaned event
+    (any date, processed or not, as the other all-time figures): active on D; new (first
+    event ever on D); returning (active on D and on some day of D-7..D-1); resurrecting
+    (active on D, none of D-7..D-1, some earlier day); dormant (active on D-7 and on none
+    of D-6..D); distinct actives over D-6..D and D-27..D; stickiness = active / 28-day
+    active rounded to 4 places, None when the latter is 0.
 """
 
 from __future__ import annotations
@@ -79,12 +89,15 @@ REJECT_REASONS = (
 NOT_WATCHING_AFTER = frozenset({"pause", "play_end"})
 
 BUCKETS = tuple(range(0, 101, 10))
+RETENTION_MARKS = tuple(range(0, 101, 5))
 
 OUTPUT_TABLES = (
     "daily_book_metrics",
     "daily_platform_metrics",
     "child_viewing_histories",
     "book_dropoff_buckets",
+    "book_retention_curve",
+    "daily_child_lifecycle",
     "plays",
     "rejects",
 )
@@ -573,11 +586,85 @@ def compute(
 
     play_rows.sort(key=lambda row: (row["child_profile_id"], row["book_id"], row["play_start_at"]))
 
+    active_days: dict[int, set[date]] = defaultdict(set)
+    for event in cleaned:
+        active_days[event.child_profile_id].add(event.day)
+
     return {
         "daily_book_metrics": daily_book_metrics,
         "daily_platform_metrics": daily_platform_metrics,
         "child_viewing_histories": child_viewing_histories,
         "book_dropoff_buckets": book_dropoff_buckets,
+        "book_retention_curve": retention_curve(play_rows),
+        "daily_child_lifecycle": child_lifecycle(active_days, sorted(set(dates))),
         "plays": play_rows,
         "rejects": rejects,
     }
+
+
+def retention_curve(play_rows: list[dict]) -> list[dict]:
+    """SPEC section 4, book_retention_curve (decision 14)."""
+    measured: dict[int, list[Fraction]] = defaultdict(list)
+    for row in play_rows:
+        if row["duration_seconds"] is not None and row["max_position_seconds"] is not None:
+            measured[row["book_id"]].append(
+                Fraction(row["max_position_seconds"], row["duration_seconds"])
+            )
+    curve = []
+    for book_id, reached_shares in sorted(measured.items()):
+        for mark in RETENTION_MARKS:
+            reached = sum(1 for share in reached_shares if share >= Fraction(mark, 100))
+            curve.append(
+                {
+                    "book_id": book_id,
+                    "percent_mark": mark,
+                    "plays_reached": reached,
+                    "plays_measured": len(reached_shares),
+                    "share": round_half_away_from_zero(Fraction(reached, len(reached_shares)), 4),
+                }
+            )
+    return curve
+
+
+def child_lifecycle(active_days: dict[int, set[date]], dates: list[date]) -> list[dict]:
+    """SPEC section 4, daily_child_lifecycle (decision 15)."""
+
+    def active_between(child: int, first: date, last: date) -> bool:
+        return any(first <= day <= last for day in active_days[child])
+
+    rows = []
+    for day in dates:
+        active = {child for child, days in active_days.items() if day in days}
+        new = {child for child in active if min(active_days[child]) == day}
+        returning = {
+            child
+            for child in active
+            if active_between(child, day - timedelta(days=7), day - timedelta(days=1))
+        }
+        resurrecting = active - new - returning
+        dormant = {
+            child
+            for child, days in active_days.items()
+            if day - timedelta(days=7) in days
+            and not active_between(child, day - timedelta(days=6), day)
+        }
+        last_7 = {c for c in active_days if active_between(c, day - timedelta(days=6), day)}
+        last_28 = {c for c in active_days if active_between(c, day - timedelta(days=27), day)}
+        rows.append(
+            {
+                "metric_date": day,
+                "active_children": len(active),
+                "new_children": len(new),
+                "returning_children": len(returning),
+                "resurrecting_children": len(resurrecting),
+                "dormant_children": len(dormant),
+                "active_children_7d": len(last_7),
+                "active_children_28d": len(last_28),
+                "stickiness": (
+                    round_half_away_from_zero(Fraction(len(active), len(last_28)), 4)
+                    if last_28
+                    else None
+                ),
+            }
+        )
+    return rows

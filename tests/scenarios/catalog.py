@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 UTC = timezone.utc
@@ -31,11 +32,14 @@ KEY_COLUMNS = {
     "daily_platform_metrics": ("metric_date",),
     "child_viewing_histories": ("child_profile_id", "book_id"),
     "book_dropoff_buckets": ("book_id", "bucket_percent"),
+    "book_retention_curve": ("book_id", "percent_mark"),
+    "daily_child_lifecycle": ("metric_date",),
     "plays": ("child_profile_id", "book_id", "play_start_at"),
     "rejects": ("id",),
 }
 
 BUCKET_PERCENTS = tuple(range(0, 101, 10))
+RETENTION_MARKS = tuple(range(0, 101, 5))
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,24 @@ def buckets(book_id: int, counts: dict[int, int]) -> list[dict]:
         {"book_id": book_id, "bucket_percent": b, "session_count": counts.get(b, 0)}
         for b in BUCKET_PERCENTS
     ]
+
+
+def retention(book_id: int, measured: int, reached: dict[int, int]) -> list[dict]:
+    """All 21 rows of a book's retention curve; ``reached`` maps the first mark of each run
+    of equal counts to the count (marks before the first key hold ``measured``)."""
+    rows, count = [], measured
+    for mark in RETENTION_MARKS:
+        count = reached.get(mark, count)
+        rows.append(
+            {
+                "book_id": book_id,
+                "percent_mark": mark,
+                "plays_reached": count,
+                "plays_measured": measured,
+                "share": (D(count) / D(measured)).quantize(D("0.0001"), ROUND_HALF_UP),
+            }
+        )
+    return rows
 
 
 def zero_platform_day(d: int) -> dict:
@@ -1066,6 +1088,11 @@ def valid_plays_and_known_durations() -> Scenario:
     # completion: completion rate 1 / 3.
     # book 2, Feb 6: 1 play, 0 with a known duration (completion unknown), 1 valid;
     # Feb 7: 1 play with a known duration (40 / 200 = 20 %, not complete), 1 valid.
+    # Retention, book 1: highest positions 29, 30 and 290 of 300; mark m is reached when
+    # position >= 3 m: 29 up to mark 5 (15 s), 30 up to 10 (30 s), 290 up to 95 (285 s):
+    # 3 plays at 0 and 5 (share 1), 2 at 10 (0.6667), 1 at 15..95 (0.3333), 0 at 100.
+    # Book 2: the Feb 6 play has no duration (not measured); Feb 7 reached 40 of 200 =
+    # 20 %: 1 play at 0..20 (share 1), 0 from 25 on.
     return Scenario(
         description="valid plays and plays of known duration",
         inputs=inputs(
@@ -1091,6 +1118,10 @@ def valid_plays_and_known_durations() -> Scenario:
                      is_valid=True),
                 play(1, 2, at(7, 13, 0, 0), watch_seconds=40, duration_seconds=200,
                      is_complete=False, is_valid=True),
+            ],
+            "book_retention_curve": [
+                *retention(1, 3, {10: 2, 15: 1, 100: 0}),
+                *retention(2, 1, {25: 0}),
             ],
         },
     )  # fmt: skip
