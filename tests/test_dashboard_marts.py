@@ -254,3 +254,26 @@ def test_revenue_attribution_when_payouts_are_configured(built):
         (1, 3, D("232.91")),
     ]
     assert {r["publisher_minutes_watched"] for r in rows_} == {D("7.17")}
+
+
+def test_platform_lifecycle(built):
+    # 14 days up to Feb 28. Feb 28: children 1 (last active Feb 20: resurrecting) and 3
+    # (Feb 25: returning); 7 and 28 days: children 1-4. Feb 27: child 2, last active on
+    # Jan 20, resurrects. Feb 15: nobody active.
+    lifecycle = {r["metric_date"].day: r for r in rows(built, "platform_lifecycle", "metric_date")}
+    assert sorted(lifecycle) == list(range(15, 29))
+    today = lifecycle[28]
+    assert (
+        today["days_before_today"],
+        today["active_children"],
+        today["new_children"],
+        today["returning_children"],
+        today["resurrecting_children"],
+        today["dormant_children"],
+        today["active_children_7d"],
+        today["active_children_28d"],
+        today["stickiness"],
+    ) == (0, 2, 0, 1, 1, 0, 4, 4, D("0.5000"))
+    feb_27 = lifecycle[27]
+    assert (feb_27["active_children"], feb_27["resurrecting_children"]) == (1, 1)
+    assert lifecycle[15]["active_children"] == 0

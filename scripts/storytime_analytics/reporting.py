@@ -316,19 +316,97 @@ def publisher_document(
     return _document(conn, "publishers", publisher_id, first, last)
 
 
+_RETENTION_SQL = """
+select percent_mark, plays_reached, plays_measured, share
+from {book_retention_curve}
+where book_id = %(id)s
+order by percent_mark
+"""
+
+
+def retention_document(conn: psycopg.Connection, book_id: int) -> dict:
+    """GET /admin/api/v1/analytics/books/:id/retention: the book's audience retention curve
+    (book_retention_curve, all time): per 5 % mark the plays that reached it and their
+    share of the plays with a known duration and position. No mark for a book without
+    such a play."""
+    if not _exists(conn, "stg_app__books", "book_id", book_id):
+        raise NotFound(f"no book {book_id}")
+    marts = schemas()[0]
+    query = sql.SQL(_RETENTION_SQL).format(
+        book_retention_curve=_relation(marts, "book_retention_curve")
+    )
+    rows = conn.execute(query, {"id": book_id}).fetchall()
+    return {
+        "book_id": book_id,
+        "data": [
+            {"percent_mark": mark, "plays_reached": reached, "share": _number(share)}
+            for mark, reached, _, share in rows
+        ],
+        "summary": {"plays_measured": rows[0][2] if rows else 0},
+    }
+
+
+LIFECYCLE_COLUMNS = (
+    "active_children",
+    "new_children",
+    "returning_children",
+    "resurrecting_children",
+    "dormant_children",
+    "active_children_7d",
+    "active_children_28d",
+    "stickiness",
+)
+
+_LIFECYCLE_SQL = """
+select metric_date, {columns}
+from {daily_child_lifecycle}
+where metric_date between %(first)s and %(last)s
+order by metric_date
+"""
+
+
+def lifecycle_document(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
+    """GET /admin/api/v1/analytics/platform/lifecycle: daily_child_lifecycle over the range,
+    one entry per processed date in it (counts only)."""
+    marts = schemas()[0]
+    query = sql.SQL(_LIFECYCLE_SQL).format(
+        columns=sql.SQL(", ").join(sql.Identifier(c) for c in LIFECYCLE_COLUMNS),
+        daily_child_lifecycle=_relation(marts, "daily_child_lifecycle"),
+    )
+    rows = conn.execute(query, {"first": first, "last": last}).fetchall()
+    return {
+        "data": [
+            {
+                "date": row[0].isoformat(),
+                **{c: _number(v) for c, v in zip(LIFECYCLE_COLUMNS, row[1:], strict=True)},
+            }
+            for row in rows
+        ]
+    }
+
+
 DOCUMENTS: dict[str, Callable[..., dict]] = {
     "platform": platform_document,
     "books": book_document,
     "publishers": publisher_document,
+    "retention": retention_document,
+    "lifecycle": lifecycle_document,
 }
 
 
 def fetch_document(
-    target: db.Target, kind: str, ident: int | None, first: dt.date, last: dt.date
+    target: db.Target,
+    kind: str,
+    ident: int | None,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
 ) -> dict:
     """The one entry point of the CLI (`api`) and the HTTP server."""
     function = DOCUMENTS[kind]
-    args = (first, last) if ident is None else (ident, first, last)
+    if kind == "retention":  # all time: no range
+        args = (ident,)
+    else:
+        args = (first, last) if ident is None else (ident, first, last)
     with read_only(target) as conn:
         return function(conn, *args)
 
@@ -524,18 +602,26 @@ def register_api(sub) -> None:
         ("platform", "daily platform metrics"),
         ("books", "daily metrics of one book"),
         ("publishers", "daily metrics of one publisher's books"),
+        ("retention", "one book's audience retention curve (all time)"),
+        ("lifecycle", "the children's lifecycle per day (platform)"),
     ):
         k = kinds.add_parser(kind, help=help_text)
-        if kind != "platform":
-            k.add_argument("id", help=f"the {kind[:-1]}'s id")
-        k.add_argument("--start", required=True, help="first day (YYYY-MM-DD)")
-        k.add_argument("--end", required=True, help="last day, inclusive (YYYY-MM-DD)")
+        if kind in ("books", "publishers", "retention"):
+            what = "publisher" if kind == "publishers" else "book"
+            k.add_argument("id", help=f"the {what}'s id")
+        if kind != "retention":
+            k.add_argument("--start", required=True, help="first day (YYYY-MM-DD)")
+            k.add_argument("--end", required=True, help="last day, inclusive (YYYY-MM-DD)")
         k.set_defaults(handler=run_api)
 
 
 def run_api(args) -> int:
-    first, last = parse_document_range(args.start, args.end, ("--start", "--end"))
-    ident = parse_id(args.id, args.kind[:-1]) if args.kind != "platform" else None
+    first = last = None
+    if args.kind != "retention":
+        first, last = parse_document_range(args.start, args.end, ("--start", "--end"))
+    ident = None
+    if args.kind in ("books", "publishers", "retention"):
+        ident = parse_id(args.id, "publisher" if args.kind == "publishers" else "book")
     _emit(to_json(fetch_document(db.resolve(), args.kind, ident, first, last)) + "\n")
     return 0
 
