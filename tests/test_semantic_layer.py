@@ -25,7 +25,16 @@ METRICS = (
     "completion_rate",
     "sessions",
     "unique_children",
+    "active_children",
+    "new_children",
+    "returning_children",
+    "resurrecting_children",
+    "dormant_children",
+    "active_children_7d",
+    "active_children_28d",
+    "stickiness",
 )
+LIFECYCLE = METRICS[METRICS.index("active_children") :]
 
 
 def two_days() -> dict[str, list[dict]]:
@@ -72,6 +81,8 @@ def two_days() -> dict[str, list[dict]]:
 # By hand, per day: minutes 5.00 + 0.75 and 3.00 + 0.33; plays 2 and 3, of known duration
 # 2 and 2, valid 2 (300 s, 45 s) and 2 (the 20 s play is not); completions 1 and 2;
 # sessions 2 and 2; distinct children 2 and 2; completion rate 1/2 and 2/2 (not 2/3).
+# Lifecycle: Feb 10 children 1 and 2 are new; Feb 11 both return (active Feb 10); nobody
+# resurrects or is dormant; 2 children in 7 and 28 days, stickiness 2 / 2.
 HAND = {
     day(10): {
         "minutes_watched": D("5.75"),
@@ -82,6 +93,7 @@ HAND = {
         "completion_rate": D("0.5"),
         "sessions": 2,
         "unique_children": 2,
+        **dict(zip(LIFECYCLE, (2, 2, 0, 0, 0, 2, 2, D("1")), strict=True)),
     },
     day(11): {
         "minutes_watched": D("3.33"),
@@ -92,6 +104,7 @@ HAND = {
         "completion_rate": D("1"),
         "sessions": 2,
         "unique_children": 2,
+        **dict(zip(LIFECYCLE, (2, 0, 2, 0, 0, 2, 2, D("1")), strict=True)),
     },
 }
 
@@ -125,6 +138,10 @@ def mart_by_day(warehouse) -> dict:
         figures["valid_plays"] += row["valid_plays"]
         figures["completions"] += row["completion_count"]
         figures["sessions"] += row["total_sessions"]
+    for row in warehouse.rows("daily_child_lifecycle"):
+        figures = out[row["metric_date"]]
+        figures.update({m: row[m] for m in LIFECYCLE})
+        figures["stickiness"] = D(row["active_children"]) / D(row["active_children_28d"])
     for figures in out.values():
         figures["completion_rate"] = D(figures["completions"]) / D(figures["plays_with_duration"])
     return out
