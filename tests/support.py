@@ -18,6 +18,8 @@ PUBLISHED = {
     "daily_platform_metrics": ("metric_date",),
     "child_viewing_histories": ("child_profile_id", "book_id"),
     "book_dropoff_buckets": ("book_id", "bucket_percent"),
+    "book_retention_curve": ("book_id", "percent_mark"),
+    "daily_child_lifecycle": ("metric_date",),
 }
 # Columns set by the clock, not by the data.
 RUN_TIME_COLUMNS = {"created_at", "updated_at"}

@@ -19,7 +19,12 @@ from storytime_analytics import PROJECT_DIR, dbt_invoke
 
 from .support import Warehouse
 
-PUBLISHING = {"usage_report", "publisher_panel_summary", "publisher_panel_top_books"}
+PUBLISHING = {
+    "usage_report",
+    "publisher_panel_summary",
+    "publisher_panel_top_books",
+    "book_retention_curve",
+}
 # Every relation dbt materialises with a child_profile_id column (int_usage_events_cleaned
 # and int_usage_events_sessionized are ephemeral).
 PER_CHILD = {
@@ -124,6 +129,9 @@ def test_publisher_reader_reads_the_publisher_relations_and_nothing_else(built):
         }
     assert granted == {("analytics", name) for name in PUBLISHING}
     assert not can_read(built, "publisher_reader", "analytics", "daily_platform_metrics")
+    # the lifecycle holds counts only, but of per-child activity: not for publishers
+    assert not can_read(built, "publisher_reader", "analytics", "daily_child_lifecycle")
+    assert can_read(built, "analytics_reader", "analytics", "daily_child_lifecycle")
 
 
 def test_analytics_reader_reads_every_mart_but_no_staging_or_intermediate(built):

@@ -111,7 +111,16 @@ def test_dashboard_page_renders_in_chromium(cli_env, tmp_path):
     assert '<div class="value">2.17</div>' in dom  # today's minutes
     assert 'id="trend-value">+166.7 %</span>' in dom
     assert "4.00 vs 1.50 min" in dom
-    assert dom.count("<polyline") == 2  # the sparkline's two weeks
+    assert dom.count('<polyline class="spark') == 2  # the sparkline's two weeks
+    # the lifecycle card, Feb 28: child 3 returns (Feb 25), child 1 resurrects (last active
+    # Feb 20, 8 days before); 7 and 28 days: children 1-4; stickiness 2 / 4
+    card = re.search(r'id="card-lifecycle">(.*?)</svg></div>', dom, re.S).group(1)
+    assert '<div class="value">2</div>' in card
+    split = re.search(r'id="lifecycle-split">(.*?)</div>', card).group(1)
+    assert re.sub(r"<[^>]+>", "", split) == "0 new · 1 returning · 1 resurrecting"
+    assert "0 dormant · 4 in 7 days · 4 in 28 days · stickiness 50.0 %" in card
+    assert card.count('<rect class="life-') == 14 * 3  # the 14-day chart
+    assert "<title>2026-02-28: 1 resurrecting</title>" in card
     # top books by minutes: book 1 (2.67 min, 1 completion, 2 children), then book 2
     top = re.search(r'<table id="top-minutes">(.*?)</table>', dom, re.S).group(1)
     assert re.findall(r"<td>(.*?)</td>", top) == [
@@ -121,14 +130,28 @@ def test_dashboard_page_renders_in_chromium(cli_env, tmp_path):
     # default dashboard_min_plays = 5: no book ranks by completion rate yet
     assert 'id="top-completion">No book qualifies yet.' in dom
     assert "No plays in 30 days: 2</h3>" in dom and "never played" in dom
+    # book 6 has no video duration: flagged as such, never as a low completion rate
+    unknown = re.search(r'id="alerts-duration_unknown">(.*?)</div>', dom, re.S).group(1)
+    assert "Duration unknown (completion unknown): 1</h3>" in unknown
+    assert "Book 6" in unknown and "3 of 3 plays without a known video duration" in unknown
+    low = re.search(r'id="alerts-low_completion_rate">(.*?)</div>', dom, re.S).group(1)
+    assert "Book 6" not in low
     # book 1's panel: 30 bars, 11 drop-off buckets; book 5 (never watched) has no histogram
     book1 = re.search(r'<section class="book" id="book-1">(.*?)</section>', dom, re.S).group(1)
     assert book1.count('<rect class="bar"') == 30
     assert book1.count('<rect class="bucket"') == 11
     assert "<title>2026-02-28: 1.67 min</title>" in book1
     assert '<div class="value">66.7 %</div>' in book1  # 2 of 3 plays complete
+    assert re.search(r'Valid plays \(30 s or complete\)</div><div class="value">3</div>', book1)
+    # the retention curve beside the histogram: plays reached 90, 60 and 100 of 100 s
+    curve = re.search(r'<svg class="retention-curve".*?</svg>', book1, re.S).group(0)
+    assert curve.count("<circle") == 21
+    assert "<title>60 %: 100.0 % of 3 plays</title>" in curve
+    assert "<title>65 %: 66.7 % of 3 plays</title>" in curve
+    assert "<title>95 %: 33.3 % of 3 plays</title>" in curve
     book5 = re.search(r'<section class="book" id="book-5">(.*?)</section>', dom, re.S).group(1)
     assert book5.count('<rect class="bar"') == 30 and "No play with a known duration" in book5
+    assert "retention-curve" not in book5
 
     shot = tmp_path / "dashboard.png"
     taken = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1100,1500", page.as_uri())

@@ -106,6 +106,8 @@ def test_top_books_by_completion_needs_the_minimum_plays(built):
 def test_engagement_alerts(built):
     # Jan 30 - Feb 28: books 4 (last play Jan 20) and 5 (never) have no play; book 2 has
     # 3 plays, 0 complete (< 30 %); book 1 has 2 of 3 complete; book 3 1 play (< 3).
+    # book 6: 3 plays, none of known duration: duration_unknown, its rate unknown (null),
+    # and not low_completion_rate (it has 0 < 3 plays of known duration).
     alerts = rows(built, "engagement_alerts", "alert_type, book_id")
     assert [
         (
@@ -118,18 +120,20 @@ def test_engagement_alerts(built):
         )
         for r in alerts
     ] == [
+        ("duration_unknown", 6, "Cedar House", 3, None, dt.date(2026, 2, 5)),
         ("low_completion_rate", 2, "Acorn Press", 3, D("0.000"), dt.date(2026, 2, 28)),
         ("no_plays_30_days", 4, "Bluebird Books", 0, None, dt.date(2026, 1, 20)),
         ("no_plays_30_days", 5, "Bluebird Books", 0, None, None),
     ]
+    assert [r["plays_with_duration"] for r in alerts] == [0, 3, 0, 0]
 
 
 def test_book_panel_summary(built):
-    # book 1: 3 views, child 1 190 s = 3.17 + child 2 60 s = 1.00 -> 4.17; 2 complete of
-    # 3 = 0.6667; 2 children, 1.50 views each, one of two (0.5) watched again; last 30
-    # days 250 s = 4.17. book 5: nothing.
+    # book 1: 3 views, all valid, child 1 190 s + child 2 60 s = 250 s -> 4.17 (exact
+    # seconds rounded once); 2 complete of 3 = 0.667; 2 children, 1.50 views each, one of
+    # two (0.5) watched again; last 30 days 250 s = 4.17. book 5: nothing.
     panel = {r["book_id"]: r for r in rows(built, "book_panel_summary", "book_id")}
-    assert set(panel) == {1, 2, 3, 4, 5}
+    assert set(panel) == {1, 2, 3, 4, 5, 6}
     one = panel[1]
     assert (
         one["total_views"],
@@ -141,7 +145,13 @@ def test_book_panel_summary(built):
         one["repeat_viewer_share"],
         one["minutes_last_30_days"],
         one["publisher_name"],
-    ) == (3, D("4.17"), 2, D("0.6667"), 2, D("1.50"), D("0.5000"), D("4.17"), "Acorn Press")
+    ) == (3, D("4.17"), 2, D("0.667"), 2, D("1.50"), D("0.5000"), D("4.17"), "Acorn Press")
+    assert (one["valid_plays"], one["plays_with_duration"]) == (3, 3)
+    # book 2: 20 s (not valid), 30 s and 30 s (valid); book 6: 3 plays of 25 s, no duration
+    assert (panel[2]["valid_plays"], panel[2]["plays_with_duration"]) == (2, 3)
+    six = panel[6]
+    assert (six["total_views"], six["valid_plays"], six["plays_with_duration"]) == (3, 0, 0)
+    assert (six["completion_rate"], six["total_minutes_watched"]) == (None, D("1.25"))
     assert panel[4]["minutes_last_30_days"] == D("0.00")
     assert panel[4]["total_minutes_watched"] == D("0.83")  # 50 s on Jan 20
     five = panel[5]
@@ -154,7 +164,7 @@ def test_book_panel_summary(built):
 
 def test_book_panel_daily_minutes(built):
     daily = rows(built, "book_panel_daily_minutes", "book_id, metric_date")
-    assert len(daily) == 5 * 30
+    assert len(daily) == 6 * 30
     one = [r for r in daily if r["book_id"] == 1]
     assert one[0]["metric_date"] == dt.date(2026, 1, 30) and one[-1]["metric_date"] == TODAY
     nonzero = {
@@ -212,6 +222,7 @@ def test_publisher_panel_summary(built):
     ] == [
         (10, "Acorn Press", D("7.17"), D("7.17"), 3, 3, 7, 3),
         (11, "Bluebird Books", D("0.83"), D("0.00"), 0, 0, 1, 1),
+        (12, "Cedar House", D("1.25"), D("1.25"), 0, 0, 3, 1),
     ]
 
 
@@ -224,8 +235,11 @@ def test_publisher_panel_top_books(built):
         (10, 2, 3, D("1.67")),
         (10, 3, 2, D("1.33")),
         (11, 1, 4, D("0.83")),
+        (12, 1, 6, D("1.25")),
     ]
     assert top[0]["completion_rate"] == D("0.667")
+    # book 6 has no known duration: its rate is unknown, not 0
+    assert (top[-1]["plays_with_duration"], top[-1]["completion_rate"]) == (0, None)
 
 
 def test_revenue_attribution_when_payouts_are_configured(built):
@@ -240,3 +254,26 @@ def test_revenue_attribution_when_payouts_are_configured(built):
         (1, 3, D("232.91")),
     ]
     assert {r["publisher_minutes_watched"] for r in rows_} == {D("7.17")}
+
+
+def test_platform_lifecycle(built):
+    # 14 days up to Feb 28. Feb 28: children 1 (last active Feb 20: resurrecting) and 3
+    # (Feb 25: returning); 7 and 28 days: children 1-4. Feb 27: child 2, last active on
+    # Jan 20, resurrects. Feb 15: nobody active.
+    lifecycle = {r["metric_date"].day: r for r in rows(built, "platform_lifecycle", "metric_date")}
+    assert sorted(lifecycle) == list(range(15, 29))
+    today = lifecycle[28]
+    assert (
+        today["days_before_today"],
+        today["active_children"],
+        today["new_children"],
+        today["returning_children"],
+        today["resurrecting_children"],
+        today["dormant_children"],
+        today["active_children_7d"],
+        today["active_children_28d"],
+        today["stickiness"],
+    ) == (0, 2, 0, 1, 1, 0, 4, 4, D("0.5000"))
+    feb_27 = lifecycle[27]
+    assert (feb_27["active_children"], feb_27["resurrecting_children"]) == (1, 1)
+    assert lifecycle[15]["active_children"] == 0

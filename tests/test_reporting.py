@@ -202,6 +202,10 @@ BOOK_1_ALL = {
     "unique_children": 2,  # children 1 and 2 (the days add up to 8)
     "completions": 1,  # Feb 10
     "plays": 8,
+    "plays_with_duration": 8,  # every play of book 1 had its 300 s duration
+    # at least 30 s or complete: Feb 5 (45 s), Feb 10, Feb 20 (child 1's 120 s; child 2's
+    # 0 s is not), Feb 26 and Feb 28 (30 s each); not the 10 s plays of Feb 3 and 4
+    "valid_plays": 5,
     # (10/3 + 20/3 + 15 + 100 + 40 + 40 + 10 + 10) / 8 = 225 / 8 = 28.125 -> 28.13
     # (the unweighted mean of the 7 daily averages would be 26.43)
     "average_watch_percentage": D("28.13"),
@@ -221,6 +225,8 @@ def small_book(book_id: int) -> dict:
         "unique_children": 1,
         "completions": 0,
         "plays": 1,
+        "plays_with_duration": 1,
+        "valid_plays": 0,  # 10 s
         "average_watch_percentage": D("3.33"),
         "completion_rate": D("0.000"),
     }
@@ -250,6 +256,8 @@ def test_report_filters(built):
             "unique_children": 1,
             "completions": 0,
             "plays": 2,
+            "plays_with_duration": 2,
+            "valid_plays": 0,
             "average_watch_percentage": D("5.00"),  # (3.33.. + 6.66..) / 2
             "completion_rate": D("0.000"),
         }
@@ -263,7 +271,7 @@ def test_report_command_formats(cli_env):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == ",".join(reporting.REPORT_COLUMNS)
-    assert lines[1] == "1,Book 1,10,Acorn Press,7,6,9.08,2,1,8,28.13,0.125"
+    assert lines[1] == "1,Book 1,10,Acorn Press,7,6,9.08,2,1,8,8,5,28.13,0.125"
     assert len(lines) == 4
 
     code, out = run_cli(
@@ -413,18 +421,100 @@ def test_read_only_methods_and_openapi(base_url):
         f"{A}/platform",
         f"{A}/books/{{id}}",
         f"{A}/publishers/{{id}}",
+        f"{A}/books/{{id}}/retention",
+        f"{A}/platform/lifecycle",
         "/admin/api/v1/openapi.yaml",
     }
+    item = spec["components"]["schemas"]["Lifecycle"]["properties"]["data"]["items"]
+    assert set(item["properties"]) == set(LIFECYCLE_FEB_26_28[0])
     assert set(spec["components"]["schemas"]["Day"]["properties"]) == set(day_entry(1))
     assert set(spec["components"]["schemas"]["Summary"]["properties"]) == set(
         summary(0, 0, 0, 0, None)
     )
 
 
+# Book 1's plays reached (highest position of 300 s): 10 (3.33 %), 20 (6.67 %), 45 (15 %),
+# 300 (100 %), 120 and 120 (40 %), 30 and 30 (10 %): 8 measured. Mark m is reached at
+# 3 m seconds: 8 plays at 0, 7 at 5, 6 at 10, 4 at 15 (the two 10 % plays drop), 3 from
+# 20 to 40, 1 (the full watch) from 45 to 100.
+BOOK_1_REACHED = {0: 8, 5: 7, 10: 6, 15: 4}
+BOOK_1_REACHED.update(dict.fromkeys(range(20, 41, 5), 3))
+BOOK_1_REACHED.update(dict.fromkeys(range(45, 101, 5), 1))
+
+# The lifecycle, Feb 26-28: child 1 active Feb 20 (with child 2), 26 and 28.
+# Feb 26: child 1 returns (Feb 20 is within Feb 19-25); 7 days Feb 20-26: children 1, 2.
+# Feb 27: nobody; child 2 (last active Feb 20 = D-7) turns dormant; 7 days: child 1.
+# Feb 28: child 1 returns (Feb 26); 7 days Feb 22-28: child 1. 28 days: children 1 and 2.
+LIFECYCLE_FEB_26_28 = [
+    {"date": "2026-02-26", "active_children": 1, "new_children": 0, "returning_children": 1,
+     "resurrecting_children": 0, "dormant_children": 0, "active_children_7d": 2,
+     "active_children_28d": 2, "stickiness": 0.5},
+    {"date": "2026-02-27", "active_children": 0, "new_children": 0, "returning_children": 0,
+     "resurrecting_children": 0, "dormant_children": 1, "active_children_7d": 1,
+     "active_children_28d": 2, "stickiness": 0.0},
+    {"date": "2026-02-28", "active_children": 1, "new_children": 0, "returning_children": 1,
+     "resurrecting_children": 0, "dormant_children": 0, "active_children_7d": 1,
+     "active_children_28d": 2, "stickiness": 0.5},
+]  # fmt: skip
+
+
+def test_retention_and_lifecycle_over_http(base_url):
+    status, curve = get_json(f"{base_url}{A}/books/1/retention")
+    assert status == 200 and list(curve) == ["book_id", "data", "summary"]
+    assert curve["book_id"] == 1 and curve["summary"] == {"plays_measured": 8}
+    assert [(e["percent_mark"], e["plays_reached"]) for e in curve["data"]] == sorted(
+        BOOK_1_REACHED.items()
+    )
+    assert [e["share"] for e in curve["data"][:5]] == [1.0, 0.875, 0.75, 0.5, 0.375]
+    assert curve["data"][-1] == {"percent_mark": 100, "plays_reached": 1, "share": 0.125}
+    lifecycle_path = f"{A}/platform/lifecycle?start=2026-02-26&end=2026-02-28"
+    status, lifecycle = get_json(base_url + lifecycle_path)
+    assert status == 200 and lifecycle == {"data": LIFECYCLE_FEB_26_28}
+    # days never processed have no entry (the warehouse was built from Feb 3)
+    _, early = get_json(f"{base_url}{A}/platform/lifecycle?start=2026-02-01&end=2026-02-03")
+    assert [e["date"] for e in early["data"]] == ["2026-02-03"]
+
+
+def test_api_command_prints_retention_and_lifecycle(cli_env):
+    code, out = run_cli(["api", "retention", "3"])
+    assert code == 0
+    # book 3: one play to 10 of 300 s (3.33 %): reached mark 0 only
+    assert json.loads(out)["data"][:2] == [
+        {"percent_mark": 0, "plays_reached": 1, "share": 1.0},
+        {"percent_mark": 5, "plays_reached": 0, "share": 0.0},
+    ]
+    code, out = run_cli(["api", "lifecycle", "--start", "2026-02-26", "--end", "2026-02-28"])
+    assert code == 0 and json.loads(out) == {"data": LIFECYCLE_FEB_26_28}
+    assert run_cli(["api", "retention", "99"])[0] == 2
+    assert run_cli(["api", "lifecycle", "--start", "2026-02-28", "--end", "2026-02-01"])[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "fragment"),
+    [
+        (f"{A}/books/999/retention", 404, "no book 999"),
+        (f"{A}/books/abc/retention", 404, "no book"),
+        (f"{A}/publishers/10/retention", 404, "no such resource"),
+        (f"{A}/books/1/retention?start=2026-02-03&end=2026-02-04", 400, "all time"),
+        (f"{A}/platform/lifecycle", 400, "required"),
+        (f"{A}/platform/lifecycle?start=2026-02-10&end=2026-02-03", 400, "before"),
+        (f"{A}/platform/lifecycle?start=2020-01-01&end=2026-01-01", 400, "longer than"),
+        (f"{A}/platform/other?start=2026-02-03&end=2026-02-04", 404, "no such resource"),
+    ],
+)
+def test_retention_and_lifecycle_errors(base_url, path, status, fragment):
+    got, document = get_json(base_url + path)
+    assert got == status
+    assert list(document) == ["error"] and fragment in document["error"]
+
+
 def test_database_failure_is_503(server):
     with running(server.with_database("storytime_test_no_such_database")) as url:
         status, document = get_json(f"{url}{A}/platform?start=2026-02-03&end=2026-02-04")
-    assert status == 503 and "cannot connect" in document["error"]
+        assert status == 503 and "cannot connect" in document["error"]
+        for path in ("books/1/retention", "platform/lifecycle?start=2026-02-03&end=2026-02-04"):
+            status, document = get_json(f"{url}{A}/{path}")
+            assert status == 503 and "cannot connect" in document["error"], path
 
 
 def test_usage_report_data_tests(built):

@@ -19,15 +19,27 @@ MF = str(Path(sys.executable).with_name("mf"))
 METRICS = (
     "minutes_watched",
     "plays",
+    "plays_with_duration",
+    "valid_plays",
     "completions",
     "completion_rate",
     "sessions",
     "unique_children",
+    "active_children",
+    "new_children",
+    "returning_children",
+    "resurrecting_children",
+    "dormant_children",
+    "active_children_7d",
+    "active_children_28d",
+    "stickiness",
 )
+LIFECYCLE = METRICS[METRICS.index("active_children") :]
 
 
 def two_days() -> dict[str, list[dict]]:
-    """Book 1 (300 s, publisher 10) and book 2 (90 s, publisher 11); children 1 and 2."""
+    """Book 1 (300 s, publisher 10), book 2 (90 s, publisher 11) and book 3 (publisher 11,
+    no video asset: duration unknown); children 1 and 2."""
     events = [
         # Feb 10, child 1, book 1: a full watch with a 5-minute pause; one session, one
         # complete play, 45 + 45 + 30 + 4 * 45 = 300 s = 5.00 min.
@@ -52,34 +64,47 @@ def two_days() -> dict[str, list[dict]]:
         event(15, "play_start", at(11, 9, 2, 0), 0, book=2),
         event(16, "heartbeat", at(11, 9, 2, 45), 45, book=2),
         event(17, "play_end", at(11, 9, 3, 30), 90, book=2),
+        # Feb 11, child 2, book 3 (no duration): one play of 20 s = 0.33 min, not valid
+        # (< 30 s), neither complete nor incomplete: not in the completion rate.
+        event(18, "play_start", at(11, 12, 0, 0), 0, child=2, book=3),
+        event(19, "pause", at(11, 12, 0, 20), 20, child=2, book=3),
     ]
     return inputs(
         events,
         [asset(1, 1, 300), asset(2, 2, 90)],
-        books=[book(1, 10), book(2, 11)],
+        books=[book(1, 10), book(2, 11), book(3, 11)],
         users=[user(100), user(101)],
         child_profiles=[child(1, 100), child(2, 101)],
     )
 
 
-# By hand, per day: minutes 5.00 + 0.75 and 3.00; plays 2 and 2; completions 1 and 2;
-# sessions 2 and 1; distinct children 2 and 1; completion rate 1/2 and 2/2.
+# By hand, per day: minutes 5.00 + 0.75 and 3.00 + 0.33; plays 2 and 3, of known duration
+# 2 and 2, valid 2 (300 s, 45 s) and 2 (the 20 s play is not); completions 1 and 2;
+# sessions 2 and 2; distinct children 2 and 2; completion rate 1/2 and 2/2 (not 2/3).
+# Lifecycle: Feb 10 children 1 and 2 are new; Feb 11 both return (active Feb 10); nobody
+# resurrects or is dormant; 2 children in 7 and 28 days, stickiness 2 / 2.
 HAND = {
     day(10): {
         "minutes_watched": D("5.75"),
         "plays": 2,
+        "plays_with_duration": 2,
+        "valid_plays": 2,
         "completions": 1,
         "completion_rate": D("0.5"),
         "sessions": 2,
         "unique_children": 2,
+        **dict(zip(LIFECYCLE, (2, 2, 0, 0, 0, 2, 2, D("1")), strict=True)),
     },
     day(11): {
-        "minutes_watched": D("3.00"),
-        "plays": 2,
+        "minutes_watched": D("3.33"),
+        "plays": 3,
+        "plays_with_duration": 2,
+        "valid_plays": 2,
         "completions": 2,
         "completion_rate": D("1"),
-        "sessions": 1,
-        "unique_children": 1,
+        "sessions": 2,
+        "unique_children": 2,
+        **dict(zip(LIFECYCLE, (2, 0, 2, 0, 0, 2, 2, D("1")), strict=True)),
     },
 }
 
@@ -99,6 +124,8 @@ def mart_by_day(warehouse) -> dict:
         out[row["metric_date"]] = {
             "minutes_watched": D(0),
             "plays": 0,
+            "plays_with_duration": 0,
+            "valid_plays": 0,
             "completions": 0,
             "sessions": 0,
             "unique_children": row["unique_children"],
@@ -107,10 +134,16 @@ def mart_by_day(warehouse) -> dict:
         figures = out[row["metric_date"]]
         figures["minutes_watched"] += row["total_minutes_watched"]
         figures["plays"] += row["total_plays"]
+        figures["plays_with_duration"] += row["plays_with_duration"]
+        figures["valid_plays"] += row["valid_plays"]
         figures["completions"] += row["completion_count"]
         figures["sessions"] += row["total_sessions"]
+    for row in warehouse.rows("daily_child_lifecycle"):
+        figures = out[row["metric_date"]]
+        figures.update({m: row[m] for m in LIFECYCLE})
+        figures["stickiness"] = D(row["active_children"]) / D(row["active_children_28d"])
     for figures in out.values():
-        figures["completion_rate"] = D(figures["completions"]) / D(figures["plays"])
+        figures["completion_rate"] = D(figures["completions"]) / D(figures["plays_with_duration"])
     return out
 
 

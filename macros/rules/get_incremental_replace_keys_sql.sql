@@ -12,10 +12,12 @@
     {%- if storytime.processing_range() is none -%}
         delete from {{ target_relation }};
     {%- else -%}
+        {#- without key_model: the keys the new rows have (dbt's delete+insert) -#}
+        {%- set key_model = config.get('key_model') -%}
         delete from {{ target_relation }} as replaced
         using (
             select distinct {{ keys | join(', ') }}
-            from {{ ref(config.require('key_model')) }}
+            from {{ ref(key_model) if key_model else arg_dict['temp_relation'] }}
         ) as recomputed
         where
             {% for key in keys %}replaced.{{ key }} = recomputed.{{ key }}{{ ' and ' if not loop.last }}{% endfor %};

@@ -28,9 +28,10 @@
     }) }}
 {% endmacro %}
 
-{#- key_model: the model listing the keys a run recomputes; key_columns: its columns that
-    name them (default unique_key), e.g. book_id for a table keyed by book and bucket. -#}
-{% macro replace_keys_config(unique_key, key_model, key_columns=none) %}
+{#- key_model: the model listing the keys a run recomputes (none: the keys of the new rows);
+    key_columns: its columns that name them (default unique_key), e.g. book_id for a table
+    keyed by book and bucket. -#}
+{% macro replace_keys_config(unique_key, key_model=none, key_columns=none) %}
     {{ return(adapter.dispatch('replace_keys_config', 'storytime')(unique_key, key_model, key_columns or unique_key)) }}
 {% endmacro %}
 

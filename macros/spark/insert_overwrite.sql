@@ -38,8 +38,10 @@
             left anti join (
                 {%- if storytime.processing_range() is none %}
                 select {{ keys | join(', ') }} from {{ target_relation }}
+                {%- elif config.get('key_model') %}
+                select distinct {{ keys | join(', ') }} from {{ ref(config.get('key_model')) }}
                 {%- else %}
-                select distinct {{ keys | join(', ') }} from {{ ref(config.require('key_model')) }}
+                select distinct {{ keys | join(', ') }} from {{ source_relation }}
                 {%- endif %}
             ) as replaced
                 on {% for key in keys %}kept.{{ key }} = replaced.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}

@@ -55,6 +55,8 @@ play_totals as (
         count(*) as total_plays,
         sum(case when starts_session then 1 else 0 end) as total_sessions,
         sum(case when is_complete then 1 else 0 end) as completion_count,
+        sum(case when duration_seconds is not null then 1 else 0 end) as plays_with_duration,
+        sum(case when is_valid then 1 else 0 end) as valid_plays,
         {{ storytime.mean_percentage('watch_percentage') }} as average_watch_percentage
     from plays
     group by book_id, play_date
@@ -80,6 +82,8 @@ final as (
         play_totals.average_watch_percentage,
         cast(coalesce(play_totals.total_sessions, 0) as integer) as total_sessions,
         cast(coalesce(play_totals.total_plays, 0) as integer) as total_plays,
+        cast(coalesce(play_totals.plays_with_duration, 0) as integer) as plays_with_duration,
+        cast(coalesce(play_totals.valid_plays, 0) as integer) as valid_plays,
 
         -- timestamps
         {{ dbt.current_timestamp() }} as created_at,

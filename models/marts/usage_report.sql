@@ -1,7 +1,7 @@
 -- Per book and UTC day: daily_book_metrics with the book's title and the name of the
--- publisher it had that day, plus the day's completion rate. The relation the report
--- command (storytime-analytics report) and BI tools filter by date, publisher and book
--- (product spec 3.1, UsageReportQuery). Publisher-facing: reads no per-child model.
+-- publisher it had that day, plus the day's completion rate (macro completion_rate). The
+-- relation the report command (storytime-analytics report) and BI tools filter by date,
+-- publisher and book (product spec 3.1, UsageReportQuery). Publisher-facing: reads no per-child model.
 {{ config(materialized='view') }}
 
 with book_metrics as (
@@ -43,15 +43,12 @@ final as (
         book_metrics.unique_children,
         book_metrics.completion_count,
         book_metrics.total_plays,
+        book_metrics.plays_with_duration,
+        book_metrics.valid_plays,
         book_metrics.total_sessions,
         book_metrics.average_watch_percentage,
-        cast(
-            case
-                when book_metrics.total_plays > 0
-                    then round(1.0 * book_metrics.completion_count / book_metrics.total_plays, 3)
-            end
-            as numeric(4, 3)
-        ) as completion_rate
+        {{ storytime.completion_rate('book_metrics.completion_count', 'book_metrics.plays_with_duration') }}
+            as completion_rate
 
     from book_metrics
     left join books

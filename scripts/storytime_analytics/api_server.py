@@ -3,6 +3,8 @@
     GET /admin/api/v1/analytics/platform?start=YYYY-MM-DD&end=YYYY-MM-DD
     GET /admin/api/v1/analytics/books/:id?start=...&end=...
     GET /admin/api/v1/analytics/publishers/:id?start=...&end=...
+    GET /admin/api/v1/analytics/books/:id/retention            (all time: no range)
+    GET /admin/api/v1/analytics/platform/lifecycle?start=...&end=...
     GET /admin/api/v1/openapi.yaml
 
 The standard library's ThreadingHTTPServer: four read-only GET routes need no framework.
@@ -33,7 +35,8 @@ API_PREFIX = "/admin/api/v1"
 OPENAPI_PATH = f"{API_PREFIX}/openapi.yaml"
 ROUTE = re.compile(
     rf"^{re.escape(API_PREFIX)}/analytics/"
-    r"(?:(?P<platform>platform)|(?P<kind>books|publishers)/(?P<id>[^/]+))/?$"
+    r"(?:(?P<platform>platform)(?:/(?P<lifecycle>lifecycle))?"
+    r"|(?P<kind>books|publishers)/(?P<id>[^/]+)(?:/(?P<retention>retention))?)/?$"
 )
 
 
@@ -72,9 +75,21 @@ class AnalyticsHandler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.NOT_FOUND, f"no such resource: {url.path}")
             return
         kind = "platform" if match["platform"] else match["kind"]
+        if match["lifecycle"]:
+            kind = "lifecycle"
+        elif match["retention"]:
+            if kind != "books":
+                self._error(HTTPStatus.NOT_FOUND, f"no such resource: {url.path}")
+                return
+            kind = "retention"
         try:
-            first, last = reporting.parse_document_range(*_range_parameters(url.query))
-            ident = reporting.parse_id(match["id"], kind[:-1]) if match["id"] else None
+            first = last = None
+            if kind == "retention":
+                _no_range(url.query)
+            else:
+                first, last = reporting.parse_document_range(*_range_parameters(url.query))
+            what = {"publishers": "publisher", "books": "book", "retention": "book"}.get(kind)
+            ident = reporting.parse_id(match["id"], what) if match["id"] else None
             document = reporting.fetch_document(self.server.target, kind, ident, first, last)
         except reporting.NotFound as exc:
             self._error(HTTPStatus.NOT_FOUND, str(exc))
@@ -115,6 +130,13 @@ class AnalyticsHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         if self.server.log_requests:
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+
+
+def _no_range(query: str) -> None:
+    """The retention curve is all time: a start or end would be silently ignored (400)."""
+    params = parse_qs(query, keep_blank_values=True)
+    if "start" in params or "end" in params:
+        raise StorytimeError("the retention curve is all time: no start or end")
 
 
 def _range_parameters(query: str) -> tuple[str | None, str | None]:

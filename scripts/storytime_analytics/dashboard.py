@@ -4,9 +4,11 @@ script, no external asset, so it opens from a file, a mail attachment or a CI ar
 
 It reads the dashboard marts (models/marts/dashboard) only, in one read-only snapshot
 (reporting.read_only): the overview cards, a sparkline of the platform's minutes over the
-14 days the 7-day trend compares, the two top-books tables, the engagement alerts, and
-per selected book (default: the top 3 by minutes of the last 7 days) its figures, its
-30-day minutes chart and its drop-off histogram.
+14 days the 7-day trend compares, the children's lifecycle card (today's split and a
+14-day chart, platform_lifecycle), the two top-books tables, the engagement alerts, and
+per selected book (default: the top 3 by minutes of the last 7 days) its figures (valid
+plays among them), its 30-day minutes chart, its drop-off histogram and its audience
+retention curve (book_retention_curve, the publisher-facing mart the panel shares).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class BookPanel:
     summary: dict
     daily: list[dict]
     dropoff: list[dict]
+    retention: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +82,7 @@ class Dashboard:
     top_minutes: list[dict]
     top_completion: list[dict]
     alerts: list[dict]
+    lifecycle: list[dict] = field(default_factory=list)
     books: list[BookPanel] = field(default_factory=list)
 
 
@@ -102,6 +106,7 @@ def load(target: db.Target, book_ids: list[int]) -> Dashboard:
             top_minutes=top_minutes,
             top_completion=_rows(conn, "top_books_by_completion", order="order by book_rank"),
             alerts=_rows(conn, "engagement_alerts", order="order by alert_type, book_id"),
+            lifecycle=_rows(conn, "platform_lifecycle", order="order by metric_date"),
         )
         if not book_ids:
             book_ids = [row["book_id"] for row in top_minutes[:DEFAULT_BOOKS]]
@@ -124,6 +129,13 @@ def load(target: db.Target, book_ids: list[int]) -> Dashboard:
                         "book_panel_dropoff",
                         "where book_id = %s",
                         "order by bucket_percent",
+                        (book_id,),
+                    ),
+                    retention=_rows(
+                        conn,
+                        "book_retention_curve",
+                        "where book_id = %s",
+                        "order by percent_mark",
                         (book_id,),
                     ),
                 )
@@ -153,7 +165,12 @@ th, td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #e4e7eb;
 th:nth-child(2), td:nth-child(2) { text-align: left; }
 th { color: #616e7c; font-weight: 600; }
 svg text { font-size: 10px; fill: #616e7c; }
-.bar { fill: #3e7bfa; } .bucket { fill: #f0883e; } .spark { fill: none; stroke: #3e7bfa;
+.bar { fill: #3e7bfa; } .bucket { fill: #f0883e; }
+.retention { fill: none; stroke: #0e7c3a; stroke-width: 2; }
+.life-new { fill: #3e7bfa; } .life-returning { fill: #0e7c3a; }
+.life-resurrecting { fill: #f0883e; }
+.life-new-text { color: #3e7bfa; } .life-returning-text { color: #0e7c3a; }
+.life-resurrecting-text { color: #c2611f; } .spark { fill: none; stroke: #3e7bfa;
   stroke-width: 2; } .spark-prev { fill: none; stroke: #9aa5b1; stroke-width: 2; }
 """
 
@@ -265,6 +282,84 @@ def histogram(rows: list[dict], width: int = 360, height: int = 150) -> str:
     return "".join(parts)
 
 
+def retention_chart(rows: list[dict], width: int = 360, height: int = 150) -> str:
+    """The audience retention curve: the share of measured plays still watching at each
+    5 % of the video (book_retention_curve), as a line from 100 % at 0."""
+    if not rows:
+        return '<p class="muted">No play with a known duration and position yet.</p>'
+    plot_w, plot_h = width - 40, height - 30
+    points = [
+        (34 + plot_w * row["percent_mark"] / 100, 6 + plot_h * (1 - float(row["share"])))
+        for row in rows
+    ]
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    marks = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="#0e7c3a">'
+        f"<title>{row['percent_mark']} %: {_percent(row['share'])} of "
+        f"{row['plays_measured']} plays</title></circle>"
+        for row, (x, y) in zip(rows, points, strict=True)
+    )
+    return (
+        f'<svg class="retention-curve" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="audience retention curve">'
+        f'<text x="0" y="12">100 %</text><text x="0" y="{plot_h + 6}">0 %</text>'
+        f'<line x1="34" y1="{plot_h + 6}" x2="{width - 6}" y2="{plot_h + 6}" stroke="#cbd2d9"/>'
+        f'<polyline class="retention" points="{coords}"/>{marks}'
+        f'<text x="34" y="{height - 4}">0 %</text>'
+        f'<text x="{width - 6}" y="{height - 4}" text-anchor="end">100 % of the video</text>'
+        "</svg>"
+    )
+
+
+LIFECYCLE_PARTS = (
+    ("new_children", "life-new", "new"),
+    ("returning_children", "life-returning", "returning"),
+    ("resurrecting_children", "life-resurrecting", "resurrecting"),
+)
+
+
+def lifecycle_chart(rows: list[dict], width: int = 260, height: int = 70) -> str:
+    """Active children per day over the 14 days, stacked by new / returning / resurrecting."""
+    if not rows:
+        return '<svg class="lifecycle" width="0" height="0"></svg>'
+    top = max(row["active_children"] for row in rows) or 1
+    slot = width / len(rows)
+    parts = [
+        f'<svg class="lifecycle" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="active children per day">'
+    ]
+    for i, row in enumerate(rows):
+        y = float(height)
+        for column, css, label in LIFECYCLE_PARTS:
+            bar_h = (height - 4) * row[column] / top
+            y -= bar_h
+            parts.append(
+                f'<rect class="{css}" x="{i * slot:.1f}" y="{y:.1f}" '
+                f'width="{max(slot - 2, 1):.1f}" height="{bar_h:.1f}">'
+                f"<title>{row['metric_date']}: {row[column]} {label}</title></rect>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _lifecycle_card(rows: list[dict]) -> str:
+    today = rows[-1] if rows else {}
+    split = " · ".join(
+        f'<span class="{css}-text">{_fmt(today.get(column))} {label}</span>'
+        for column, css, label in LIFECYCLE_PARTS
+    )
+    return _card(
+        "card-lifecycle",
+        "Children today (lifecycle)",
+        f'<div class="value">{_fmt(today.get("active_children"))}</div>'
+        f'<div class="muted" id="lifecycle-split">{split}</div>'
+        f'<div class="muted">{_fmt(today.get("dormant_children"))} dormant · '
+        f"{_fmt(today.get('active_children_7d'))} in 7 days · "
+        f"{_fmt(today.get('active_children_28d'))} in 28 days · stickiness "
+        f"{_percent(today.get('stickiness'))}</div>{lifecycle_chart(rows)}",
+    )
+
+
 def _table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
     if not rows:
         return f'<p class="muted" id="{table_id}">No book qualifies yet.</p>'
@@ -303,6 +398,7 @@ def render(data: Dashboard) -> str:
                 "Active books today",
                 f'<div class="value">{_fmt(ov.get("active_books_today"))}</div>',
             ),
+            _lifecycle_card(data.lifecycle),
         ]
     )
     top_minutes = _table(
@@ -337,6 +433,7 @@ def render(data: Dashboard) -> str:
     alerts = []
     for kind, label in (
         ("no_plays_30_days", "No plays in 30 days"),
+        ("duration_unknown", "Duration unknown (completion unknown)"),
         ("low_completion_rate", "Completion rate below threshold"),
     ):
         rows = [r for r in data.alerts if r["alert_type"] == kind]
@@ -389,13 +486,20 @@ def _alert_detail(row: dict) -> str:
     if row["alert_type"] == "no_plays_30_days":
         last = row["last_play_date"]
         return f"last play {last}" if last else "never played"
-    return f"{_percent(row['completion_rate'])} of {row['total_plays']} plays complete"
+    if row["alert_type"] == "duration_unknown":
+        unknown = row["total_plays"] - row["plays_with_duration"]
+        return f"{unknown} of {row['total_plays']} plays without a known video duration"
+    return (
+        f"{_percent(row['completion_rate'])} of {row['plays_with_duration']} plays "
+        "of known duration complete"
+    )
 
 
 def _book_section(panel: BookPanel) -> str:
     s = panel.summary
     figures = [
         ("Views (all time)", _fmt(s["total_views"])),
+        ("Valid plays (30 s or complete)", _fmt(s["valid_plays"])),
         ("Minutes (all time)", _fmt(s["total_minutes_watched"])),
         ("Completion rate", _percent(s["completion_rate"])),
         ("Unique children", _fmt(s["unique_children"])),
@@ -414,6 +518,8 @@ def _book_section(panel: BookPanel) -> str:
 <div class="grid" style="margin-top: 12px">
 <div class="panel"><h3>Minutes watched per day, last 30 days</h3>{bar_chart(panel.daily)}</div>
 <div class="panel"><h3>Where plays ended (% of the video)</h3>{histogram(panel.dropoff)}</div>
+<div class="panel"><h3>Audience retention (% of plays still watching)</h3>\
+{retention_chart(panel.retention)}</div>
 </div>
 </section>
 """

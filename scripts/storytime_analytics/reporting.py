@@ -20,7 +20,10 @@ count(distinct) / sum / avg so that no child id leaves the database:
 - average watch percentage over a range: the mean over the plays begun in the range with
   a known percentage (`int_plays`), exactly the daily definition applied to the range,
   rounded to 2 places; not a mean of daily means;
-- completion rate: completions / plays (both additive), 3 decimals, null without plays.
+- completion rate: completions / plays with a known duration (both additive), 3 decimals,
+  null when no play had a known duration: the database function `completion_rate()`,
+  which every dbt run creates in the marts' schema from the project's one definition
+  (macros/rules/completion_rate.sql), so no rate is computed here.
 
 A book's rows belong to the publisher it had on each day (daily_book_metrics), so a
 publisher filter or document counts a book only on the days the book was theirs.
@@ -39,7 +42,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import psycopg
 from psycopg import sql
@@ -67,6 +70,8 @@ REPORT_COLUMNS = (
     "unique_children",
     "completions",
     "plays",
+    "plays_with_duration",
+    "valid_plays",
     "average_watch_percentage",
     "completion_rate",
 )
@@ -152,13 +157,6 @@ def _exists(conn: psycopg.Connection, relation: str, column: str, value: int) ->
 # -- rounding -------------------------------------------------------------------------
 
 
-def completion_rate(completions: int, plays: int) -> float | None:
-    if not plays:
-        return None
-    rate = (Decimal(completions) / Decimal(plays)).quantize(Decimal("0.001"), ROUND_HALF_UP)
-    return float(rate)
-
-
 def _number(value):
     """A JSON number: Decimals (already rounded in SQL) as floats, ints as ints."""
     return float(value) if isinstance(value, Decimal) else value
@@ -180,7 +178,7 @@ with book_days as (
         book_metrics.book_id,
         book_metrics.metric_date,
         book_metrics.total_play_starts,
-        book_metrics.total_plays,
+        book_metrics.plays_with_duration,
         book_metrics.completion_count
     from {daily_book_metrics} as book_metrics
     where book_metrics.metric_date between %(first)s and %(last)s and {scope}
@@ -207,10 +205,10 @@ play_totals as (
     select
         metric_date,
         sum(total_play_starts) as play_starts,
-        sum(total_plays) as plays,
+        sum(plays_with_duration) as plays_with_duration,
         sum(completion_count) as completions
     from book_days
-    group by metric_date
+    group by grouping sets ((metric_date), ())
 
 ),
 
@@ -240,21 +238,23 @@ select
     cast(coalesce(child_totals.watched_seconds, 0) / 60 as numeric(16, 2)) as minutes_watched,
     cast(coalesce(child_totals.unique_children, 0) as bigint) as unique_children,
     cast(coalesce(play_totals.completions, 0) as bigint) as completions,
-    cast(coalesce(play_totals.plays, 0) as bigint) as plays
+    {completion_rate}(play_totals.completions, play_totals.plays_with_duration) as completion_rate
 from days
 left join play_totals on days.metric_date = play_totals.metric_date
 left join child_totals on days.metric_date = child_totals.metric_date
 union all
--- the range: distinct children and exact minutes over all its days (metric_date null)
+-- the range (metric_date null): its counts, distinct children and exact minutes over all
+-- its days, and the rate of its sums
 select
     null,
-    null,
-    cast(coalesce(child_totals.watched_seconds, 0) / 60 as numeric(16, 2)),
-    cast(coalesce(child_totals.unique_children, 0) as bigint),
-    null,
-    null
-from child_totals
-where child_totals.metric_date is null
+    cast(coalesce(range_plays.play_starts, 0) as bigint),
+    cast(coalesce(range_children.watched_seconds, 0) / 60 as numeric(16, 2)),
+    cast(coalesce(range_children.unique_children, 0) as bigint),
+    cast(coalesce(range_plays.completions, 0) as bigint),
+    {completion_rate}(range_plays.completions, range_plays.plays_with_duration)
+from (select 1 as one) as range_row
+left join play_totals as range_plays on range_plays.metric_date is null
+left join child_totals as range_children on range_children.metric_date is null
 order by 1 nulls last
 """
 
@@ -264,12 +264,13 @@ def _document(
 ) -> dict:
     marts, _, intermediate = schemas()
     query = sql.SQL(_DOCUMENT_SQL).format(
+        completion_rate=_relation(marts, "completion_rate"),
         daily_book_metrics=_relation(marts, "daily_book_metrics"),
         int_child_book_days=_relation(intermediate, "int_child_book_days"),
         scope=_SCOPES[kind],
     )
     rows = conn.execute(query, {"first": first, "last": last, "id": ident}).fetchall()
-    *days, (_, _, total_minutes, total_children, _, _) = rows
+    *days, (_, total_starts, total_minutes, total_children, total_completions, total_rate) = rows
     data = [
         {
             "date": metric_date.isoformat(),
@@ -277,21 +278,18 @@ def _document(
             "minutes_watched": _number(minutes),
             "unique_children": children,
             "completions": completions,
-            "completion_rate": completion_rate(completions, plays),
+            "completion_rate": _number(rate),
         }
-        for metric_date, play_starts, minutes, children, completions, plays in days
+        for metric_date, play_starts, minutes, children, completions, rate in days
     ]
-    total_completions = sum(row[4] for row in days)
     return {
         "data": data,
         "summary": {
-            "total_play_starts": sum(row[1] for row in days),
+            "total_play_starts": total_starts,
             "total_minutes_watched": _number(total_minutes),
             "total_unique_children": total_children,
             "total_completions": total_completions,
-            "overall_completion_rate": completion_rate(
-                total_completions, sum(row[5] for row in days)
-            ),
+            "overall_completion_rate": _number(total_rate),
         },
     }
 
@@ -318,19 +316,97 @@ def publisher_document(
     return _document(conn, "publishers", publisher_id, first, last)
 
 
+_RETENTION_SQL = """
+select percent_mark, plays_reached, plays_measured, share
+from {book_retention_curve}
+where book_id = %(id)s
+order by percent_mark
+"""
+
+
+def retention_document(conn: psycopg.Connection, book_id: int) -> dict:
+    """GET /admin/api/v1/analytics/books/:id/retention: the book's audience retention curve
+    (book_retention_curve, all time): per 5 % mark the plays that reached it and their
+    share of the plays with a known duration and position. No mark for a book without
+    such a play."""
+    if not _exists(conn, "stg_app__books", "book_id", book_id):
+        raise NotFound(f"no book {book_id}")
+    marts = schemas()[0]
+    query = sql.SQL(_RETENTION_SQL).format(
+        book_retention_curve=_relation(marts, "book_retention_curve")
+    )
+    rows = conn.execute(query, {"id": book_id}).fetchall()
+    return {
+        "book_id": book_id,
+        "data": [
+            {"percent_mark": mark, "plays_reached": reached, "share": _number(share)}
+            for mark, reached, _, share in rows
+        ],
+        "summary": {"plays_measured": rows[0][2] if rows else 0},
+    }
+
+
+LIFECYCLE_COLUMNS = (
+    "active_children",
+    "new_children",
+    "returning_children",
+    "resurrecting_children",
+    "dormant_children",
+    "active_children_7d",
+    "active_children_28d",
+    "stickiness",
+)
+
+_LIFECYCLE_SQL = """
+select metric_date, {columns}
+from {daily_child_lifecycle}
+where metric_date between %(first)s and %(last)s
+order by metric_date
+"""
+
+
+def lifecycle_document(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
+    """GET /admin/api/v1/analytics/platform/lifecycle: daily_child_lifecycle over the range,
+    one entry per processed date in it (counts only)."""
+    marts = schemas()[0]
+    query = sql.SQL(_LIFECYCLE_SQL).format(
+        columns=sql.SQL(", ").join(sql.Identifier(c) for c in LIFECYCLE_COLUMNS),
+        daily_child_lifecycle=_relation(marts, "daily_child_lifecycle"),
+    )
+    rows = conn.execute(query, {"first": first, "last": last}).fetchall()
+    return {
+        "data": [
+            {
+                "date": row[0].isoformat(),
+                **{c: _number(v) for c, v in zip(LIFECYCLE_COLUMNS, row[1:], strict=True)},
+            }
+            for row in rows
+        ]
+    }
+
+
 DOCUMENTS: dict[str, Callable[..., dict]] = {
     "platform": platform_document,
     "books": book_document,
     "publishers": publisher_document,
+    "retention": retention_document,
+    "lifecycle": lifecycle_document,
 }
 
 
 def fetch_document(
-    target: db.Target, kind: str, ident: int | None, first: dt.date, last: dt.date
+    target: db.Target,
+    kind: str,
+    ident: int | None,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
 ) -> dict:
     """The one entry point of the CLI (`api`) and the HTTP server."""
     function = DOCUMENTS[kind]
-    args = (first, last) if ident is None else (ident, first, last)
+    if kind == "retention":  # all time: no range
+        args = (ident,)
+    else:
+        args = (first, last) if ident is None else (ident, first, last)
     with read_only(target) as conn:
         return function(conn, *args)
 
@@ -393,7 +469,9 @@ book_totals as (
         sum(total_play_starts) as play_starts,
         sum(total_play_ends) as play_ends,
         sum(completion_count) as completions,
-        sum(total_plays) as plays
+        sum(total_plays) as plays,
+        sum(plays_with_duration) as plays_with_duration,
+        sum(valid_plays) as valid_plays
     from book_days
     group by book_id, publisher_id, title, publisher_name
 
@@ -410,11 +488,10 @@ select
     cast(coalesce(child_totals.unique_children, 0) as bigint),
     cast(book_totals.completions as bigint),
     cast(book_totals.plays as bigint),
+    cast(book_totals.plays_with_duration as bigint),
+    cast(book_totals.valid_plays as bigint),
     cast(round(play_totals.average_watch_percentage, 2) as numeric(5, 2)),
-    case
-        when book_totals.plays > 0
-            then cast(round(1.0 * book_totals.completions / book_totals.plays, 3) as numeric(4, 3))
-    end
+    {completion_rate}(book_totals.completions, book_totals.plays_with_duration)
 from book_totals
 left join child_totals
     on
@@ -444,6 +521,7 @@ def usage_report(
     if book_id is not None:
         conditions.append(sql.SQL("book_id = %(book_id)s"))
     query = sql.SQL(_REPORT_SQL).format(
+        completion_rate=_relation(marts, "completion_rate"),
         usage_report=_relation(marts, "usage_report"),
         int_child_book_days=_relation(intermediate, "int_child_book_days"),
         int_plays=_relation(intermediate, "int_plays"),
@@ -524,18 +602,26 @@ def register_api(sub) -> None:
         ("platform", "daily platform metrics"),
         ("books", "daily metrics of one book"),
         ("publishers", "daily metrics of one publisher's books"),
+        ("retention", "one book's audience retention curve (all time)"),
+        ("lifecycle", "the children's lifecycle per day (platform)"),
     ):
         k = kinds.add_parser(kind, help=help_text)
-        if kind != "platform":
-            k.add_argument("id", help=f"the {kind[:-1]}'s id")
-        k.add_argument("--start", required=True, help="first day (YYYY-MM-DD)")
-        k.add_argument("--end", required=True, help="last day, inclusive (YYYY-MM-DD)")
+        if kind in ("books", "publishers", "retention"):
+            what = "publisher" if kind == "publishers" else "book"
+            k.add_argument("id", help=f"the {what}'s id")
+        if kind != "retention":
+            k.add_argument("--start", required=True, help="first day (YYYY-MM-DD)")
+            k.add_argument("--end", required=True, help="last day, inclusive (YYYY-MM-DD)")
         k.set_defaults(handler=run_api)
 
 
 def run_api(args) -> int:
-    first, last = parse_document_range(args.start, args.end, ("--start", "--end"))
-    ident = parse_id(args.id, args.kind[:-1]) if args.kind != "platform" else None
+    first = last = None
+    if args.kind != "retention":
+        first, last = parse_document_range(args.start, args.end, ("--start", "--end"))
+    ident = None
+    if args.kind in ("books", "publishers", "retention"):
+        ident = parse_id(args.id, "publisher" if args.kind == "publishers" else "book")
     _emit(to_json(fetch_document(db.resolve(), args.kind, ident, first, last)) + "\n")
     return 0
 

@@ -54,6 +54,19 @@ Decisions taken where SPEC.md leaves room (see also the test-suite's scenario ca
     buckets 0..100, zero counts included.
 12. duration_band: 'full_video' when complete, else by watch_seconds: 'under_2m' (< 120),
     '2_5m' (< 300), '5_10m' (< 600), '10m_plus'.
+13. is_valid: watch_seconds (exact, before the cut) >= min_valid_play_seconds, or complete.
+    plays_with_duration counts the plays whose book had a known duration on play_date
+    (whether or not a position is known); valid_plays the valid ones; both on play_date.
+14. book_retention_curve: over every play (all dates) with a known duration (on the play's
+    day) and a known max position; for each mark 0, 5, ..., 100 the plays with
+    max_position >= mark / 100 * duration (exact) and share = reached / all of them,
+    rounded half away from zero to 4 places. Rows only for books with such a play.
+15. daily_child_lifecycle, per processed date D, over the children with a cleaned event
+    (any date, processed or not, as the other all-time figures): active on D; new (first
+    event ever on D); returning (active on D and on some day of D-7..D-1); resurrecting
+    (active on D, none of D-7..D-1, some earlier day); dormant (active on D-7 and on none
+    of D-6..D); distinct actives over D-6..D and D-27..D; stickiness = active / 28-day
+    active rounded to 4 places, None when the latter is 0.
 """
 
 from __future__ import annotations
@@ -86,12 +99,15 @@ REJECT_REASONS = (
 NOT_WATCHING_AFTER = frozenset({"pause", "play_end"})
 
 BUCKETS = tuple(range(0, 101, 10))
+RETENTION_MARKS = tuple(range(0, 101, 5))
 
 OUTPUT_TABLES = (
     "daily_book_metrics",
     "daily_platform_metrics",
     "child_viewing_histories",
     "book_dropoff_buckets",
+    "book_retention_curve",
+    "daily_child_lifecycle",
     "plays",
     "rejects",
     "reconciliation",
@@ -107,6 +123,7 @@ class Rules:
     max_clock_skew_minutes: int = 60
     max_upload_delay_days: int = 60
     position_overrun_share: Decimal = Decimal("0.1")
+    min_valid_play_seconds: int = 30
 
 
 DEFAULT_RULES = Rules()
@@ -445,6 +462,7 @@ def play_facts(play: Play, durations: Durations, rules: Rules) -> dict:
         "dropoff_bucket": dropoff_bucket,
         "duration_band": duration_band(is_complete, watch_seconds),
         "starts_session": play.starts_session,
+        "is_valid": is_complete or watch_seconds >= rules.min_valid_play_seconds,
     }
 
 
@@ -461,6 +479,8 @@ class BookDay:
     completions: int = 0
     sessions: int = 0
     plays: int = 0
+    plays_with_duration: int = 0
+    valid_plays: int = 0
     children: set[int] = field(default_factory=set)
     percentages: list[Fraction] = field(default_factory=list)
 
@@ -540,6 +560,10 @@ def compute(
                 play_rows.append(row)
                 book_day = book_days[(book_id, row["play_date"])]
                 book_day.plays += 1
+                if row["duration_seconds"] is not None:
+                    book_day.plays_with_duration += 1
+                if row["is_valid"]:
+                    book_day.valid_plays += 1
                 child_book.views += 1
                 if row["is_complete"]:
                     book_day.completions += 1
@@ -570,6 +594,8 @@ def compute(
                 "average_watch_percentage": average_watch_percentage,
                 "total_sessions": book_day.sessions,
                 "total_plays": book_day.plays,
+                "plays_with_duration": book_day.plays_with_duration,
+                "valid_plays": book_day.valid_plays,
             }
         )
 
@@ -646,13 +672,86 @@ def compute(
         }
         for day, counts in sorted(tally.items(), key=lambda item: (item[0] is None, item[0]))
     ]
+    active_days: dict[int, set[date]] = defaultdict(set)
+    for event in cleaned:
+        active_days[event.child_profile_id].add(event.day)
 
     return {
         "daily_book_metrics": daily_book_metrics,
         "daily_platform_metrics": daily_platform_metrics,
         "child_viewing_histories": child_viewing_histories,
         "book_dropoff_buckets": book_dropoff_buckets,
+        "book_retention_curve": retention_curve(play_rows),
+        "daily_child_lifecycle": child_lifecycle(active_days, sorted(set(dates))),
         "plays": play_rows,
         "rejects": rejects,
         "reconciliation": reconciliation,
     }
+
+
+def retention_curve(play_rows: list[dict]) -> list[dict]:
+    """SPEC section 4, book_retention_curve (decision 14)."""
+    measured: dict[int, list[Fraction]] = defaultdict(list)
+    for row in play_rows:
+        if row["duration_seconds"] is not None and row["max_position_seconds"] is not None:
+            measured[row["book_id"]].append(
+                Fraction(row["max_position_seconds"], row["duration_seconds"])
+            )
+    curve = []
+    for book_id, reached_shares in sorted(measured.items()):
+        for mark in RETENTION_MARKS:
+            reached = sum(1 for share in reached_shares if share >= Fraction(mark, 100))
+            curve.append(
+                {
+                    "book_id": book_id,
+                    "percent_mark": mark,
+                    "plays_reached": reached,
+                    "plays_measured": len(reached_shares),
+                    "share": round_half_away_from_zero(Fraction(reached, len(reached_shares)), 4),
+                }
+            )
+    return curve
+
+
+def child_lifecycle(active_days: dict[int, set[date]], dates: list[date]) -> list[dict]:
+    """SPEC section 4, daily_child_lifecycle (decision 15)."""
+
+    def active_between(child: int, first: date, last: date) -> bool:
+        return any(first <= day <= last for day in active_days[child])
+
+    rows = []
+    for day in dates:
+        active = {child for child, days in active_days.items() if day in days}
+        new = {child for child in active if min(active_days[child]) == day}
+        returning = {
+            child
+            for child in active
+            if active_between(child, day - timedelta(days=7), day - timedelta(days=1))
+        }
+        resurrecting = active - new - returning
+        dormant = {
+            child
+            for child, days in active_days.items()
+            if day - timedelta(days=7) in days
+            and not active_between(child, day - timedelta(days=6), day)
+        }
+        last_7 = {c for c in active_days if active_between(c, day - timedelta(days=6), day)}
+        last_28 = {c for c in active_days if active_between(c, day - timedelta(days=27), day)}
+        rows.append(
+            {
+                "metric_date": day,
+                "active_children": len(active),
+                "new_children": len(new),
+                "returning_children": len(returning),
+                "resurrecting_children": len(resurrecting),
+                "dormant_children": len(dormant),
+                "active_children_7d": len(last_7),
+                "active_children_28d": len(last_28),
+                "stickiness": (
+                    round_half_away_from_zero(Fraction(len(active), len(last_28)), 4)
+                    if last_28
+                    else None
+                ),
+            }
+        )
+    return rows

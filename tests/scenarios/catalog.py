@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 UTC = timezone.utc
@@ -31,12 +32,15 @@ KEY_COLUMNS = {
     "daily_platform_metrics": ("metric_date",),
     "child_viewing_histories": ("child_profile_id", "book_id"),
     "book_dropoff_buckets": ("book_id", "bucket_percent"),
+    "book_retention_curve": ("book_id", "percent_mark"),
+    "daily_child_lifecycle": ("metric_date",),
     "plays": ("child_profile_id", "book_id", "play_start_at"),
     "rejects": ("id",),
     "reconciliation": ("count_date",),
 }
 
 BUCKET_PERCENTS = tuple(range(0, 101, 10))
+RETENTION_MARKS = tuple(range(0, 101, 5))
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,24 @@ def buckets(book_id: int, counts: dict[int, int]) -> list[dict]:
     ]
 
 
+def retention(book_id: int, measured: int, reached: dict[int, int]) -> list[dict]:
+    """All 21 rows of a book's retention curve; ``reached`` maps the first mark of each run
+    of equal counts to the count (marks before the first key hold ``measured``)."""
+    rows, count = [], measured
+    for mark in RETENTION_MARKS:
+        count = reached.get(mark, count)
+        rows.append(
+            {
+                "book_id": book_id,
+                "percent_mark": mark,
+                "plays_reached": count,
+                "plays_measured": measured,
+                "share": (D(count) / D(measured)).quantize(D("0.0001"), ROUND_HALF_UP),
+            }
+        )
+    return rows
+
+
 def zero_platform_day(d: int) -> dict:
     return platform_day(
         d,
@@ -237,6 +259,8 @@ def full_watch_with_pause() -> Scenario:
                     average_watch_percentage=D("100.00"),
                     total_sessions=1,
                     total_plays=1,
+                    plays_with_duration=1,
+                    valid_plays=1,
                 )
             ],
             "daily_platform_metrics": [
@@ -488,6 +512,8 @@ def book_without_duration() -> Scenario:
                     average_watch_percentage=None,
                     total_sessions=1,
                     total_plays=1,
+                    plays_with_duration=0,  # the rate is unknown, not 0
+                    valid_plays=1,  # 120 s >= 30 s
                 )
             ],
             "child_viewing_histories": [
@@ -498,7 +524,8 @@ def book_without_duration() -> Scenario:
             "plays": [
                 play(1, 3, at(14, 12, 0, 0), watch_seconds=120, max_position_seconds=5030,
                      final_position_seconds=5030, duration_seconds=None, is_complete=False,
-                     watch_percentage=None, dropoff_bucket=None, duration_band="2_5m"),
+                     watch_percentage=None, dropoff_bucket=None, duration_band="2_5m",
+                     is_valid=True),
             ],
         },
     )  # fmt: skip
@@ -1129,6 +1156,68 @@ def same_instant_events_use_type_rank() -> Scenario:
     )  # fmt: skip
 
 
+def valid_plays_and_known_durations() -> Scenario:
+    # Book 1 (300 s since January) and book 2, whose only asset (200 s) is created on
+    # Feb 7 at 09:00: its duration is unknown on Feb 6 and known on Feb 7.
+    events = [
+        # child 1, book 1, Feb 6: a 29 s play, then (59 min later, same session) a 30 s one
+        event(1, "play_start", at(6, 10, 0, 0), 0),
+        event(2, "pause", at(6, 10, 0, 29), 29),  # 29 s: below 30, not valid
+        event(3, "play_start", at(6, 11, 0, 0), 0),  # after a pause: 0 s
+        event(4, "pause", at(6, 11, 0, 30), 30),  # 30 s: valid (at least 30)
+        # child 2, book 1, Feb 6: 20 s, but seeks to 290 >= 0.9 * 300: complete, so valid
+        event(5, "play_start", at(6, 12, 0, 0), 0, child=2),
+        event(6, "heartbeat", at(6, 12, 0, 10), 280, child=2),  # 10 s
+        event(7, "play_end", at(6, 12, 0, 20), 290, child=2),  # 10 s
+        # child 1, book 2, Feb 6 (duration unknown) and Feb 7 (200 s)
+        event(8, "play_start", at(6, 13, 0, 0), 0, book=2),
+        event(9, "play_end", at(6, 13, 1, 0), 60, book=2),  # 45 s (cap): valid
+        event(10, "play_start", at(7, 13, 0, 0), 0, book=2),
+        event(11, "heartbeat", at(7, 13, 0, 40), 40, book=2),  # 40 s: valid, 20 %
+    ]
+    # book 1, Feb 6: 3 plays, all with a known duration; valid 2 (30 s, complete); 1
+    # completion: completion rate 1 / 3.
+    # book 2, Feb 6: 1 play, 0 with a known duration (completion unknown), 1 valid;
+    # Feb 7: 1 play with a known duration (40 / 200 = 20 %, not complete), 1 valid.
+    # Retention, book 1: highest positions 29, 30 and 290 of 300; mark m is reached when
+    # position >= 3 m: 29 up to mark 5 (15 s), 30 up to 10 (30 s), 290 up to 95 (285 s):
+    # 3 plays at 0 and 5 (share 1), 2 at 10 (0.6667), 1 at 15..95 (0.3333), 0 at 100.
+    # Book 2: the Feb 6 play has no duration (not measured); Feb 7 reached 40 of 200 =
+    # 20 %: 1 play at 0..20 (share 1), 0 from 25 on.
+    return Scenario(
+        description="valid plays and plays of known duration",
+        inputs=inputs(
+            events,
+            [asset(1, 1, 300), asset(2, 2, 200, created_at=at(7, 9, 0))],
+            books=[book(1), book(2)],
+        ),
+        dates=(day(6), day(7)),
+        expected={
+            "daily_book_metrics": [
+                book_day(1, 6, total_plays=3, plays_with_duration=3, valid_plays=2,
+                         completion_count=1, total_sessions=2),
+                book_day(2, 6, total_plays=1, plays_with_duration=0, valid_plays=1,
+                         completion_count=0, average_watch_percentage=None),
+                book_day(2, 7, total_plays=1, plays_with_duration=1, valid_plays=1,
+                         completion_count=0, average_watch_percentage=D("20.00")),
+            ],
+            "plays": [
+                play(1, 1, at(6, 10, 0, 0), watch_seconds=29, is_complete=False, is_valid=False),
+                play(1, 1, at(6, 11, 0, 0), watch_seconds=30, is_complete=False, is_valid=True),
+                play(2, 1, at(6, 12, 0, 0), watch_seconds=20, is_complete=True, is_valid=True),
+                play(1, 2, at(6, 13, 0, 0), watch_seconds=45, duration_seconds=None,
+                     is_valid=True),
+                play(1, 2, at(7, 13, 0, 0), watch_seconds=40, duration_seconds=200,
+                     is_complete=False, is_valid=True),
+            ],
+            "book_retention_curve": [
+                *retention(1, 3, {10: 2, 15: 1, 100: 0}),
+                *retention(2, 1, {25: 0}),
+            ],
+        },
+    )  # fmt: skip
+
+
 SCENARIOS: dict[str, Scenario] = {
     build.__name__: build()
     for build in (
@@ -1149,5 +1238,6 @@ SCENARIOS: dict[str, Scenario] = {
         platform_day_without_events,
         minutes_rounded_from_exact_totals,
         same_instant_events_use_type_rank,
+        valid_plays_and_known_durations,
     )
 }

@@ -12,6 +12,9 @@ book 2: Feb 24 child 4 20 s, Feb 25 child 3 30 s, Feb 28 child 3 30 s
 book 3: Feb 10 child 1 100 s (complete)
 book 4: Jan 20 child 2 50 s
 book 5: never watched
+book 6 (publisher 12, no video asset: duration unknown): Feb 5 child 4 three plays of 25 s
+  (1.25 min; inside the 30 days, outside the 14-day trend): a duration_unknown alert, and
+  no low_completion_rate alert although none of its plays is known to be complete
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ FIRST, TODAY = dt.date(2026, 1, 20), dt.date(2026, 2, 28)
 PUBLISHERS = [
     {"id": 10, "name": "Acorn Press", "created_at": at(1, 0, 0)},
     {"id": 11, "name": "Bluebird Books", "created_at": at(1, 0, 0)},
+    {"id": 12, "name": "Cedar House", "created_at": at(1, 0, 0)},
 ]
 
 
@@ -62,8 +66,11 @@ INPUTS = {
         *watch(220, 3, 2, at(28, 11, 0), 30),
         *watch(300, 1, 3, at(10, 12, 0), 100),
         *watch(400, 2, 4, jan(20, 9), 50),
+        *watch(600, 4, 6, at(5, 9, 0), 25),
+        *watch(610, 4, 6, at(5, 10, 0), 25),
+        *watch(620, 4, 6, at(5, 11, 0), 25),
     ],
-    "books": [book(1), book(2), book(3), book(4, 11), book(5, 11)],
+    "books": [book(1), book(2), book(3), book(4, 11), book(5, 11), book(6, 12)],
     "video_assets": [asset(n, n, 100) for n in range(1, 6)],
     "users": [user(100), user(101), user(102), user(103)],
     "child_profiles": [child(1, 100), child(2, 101), child(3, 102), child(4, 103)],

@@ -155,6 +155,7 @@ final as (
         -- booleans
         starts_session = 1 as starts_session,
         is_complete,
+        (watch_seconds >= {{ var('min_valid_play_seconds') }} or is_complete) as is_valid,
 
         -- dates
         play_date,

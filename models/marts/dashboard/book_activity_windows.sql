@@ -1,5 +1,6 @@
 -- Per book and window (the last 7 and the last 30 days up to the dashboards' "today"):
--- minutes, plays, completions and distinct children. The dashboards' only road from
+-- minutes, plays (all, with a known duration, valid), completions, completion rate and
+-- distinct children. The dashboards' only road from
 -- per-child facts to counts of children: it belongs to the per_child group (so it may read
 -- int_child_book_days and int_plays) and exposes no child id. Minutes are the window's
 -- exact seconds rounded once (DECISIONLOG 5). Books without activity in a window have no
@@ -60,7 +61,9 @@ play_totals as (
         plays.book_id,
         windows.window_days,
         count(*) as total_plays,
-        sum(case when plays.is_complete then 1 else 0 end) as completion_count
+        sum(case when plays.is_complete then 1 else 0 end) as completion_count,
+        sum(case when plays.duration_seconds is not null then 1 else 0 end) as plays_with_duration,
+        sum(case when plays.is_valid then 1 else 0 end) as valid_plays
     from plays
     inner join windows
         on plays.play_date between windows.window_start_date and windows.window_end_date
@@ -79,13 +82,10 @@ final as (
         cast(activity.watched_seconds / 60 as numeric(12, 2)) as total_minutes_watched,
         cast(coalesce(play_totals.total_plays, 0) as integer) as total_plays,
         cast(coalesce(play_totals.completion_count, 0) as integer) as completion_count,
-        cast(
-            case
-                when play_totals.total_plays > 0
-                    then round(1.0 * play_totals.completion_count / play_totals.total_plays, 3)
-            end
-            as numeric(4, 3)
-        ) as completion_rate,
+        cast(coalesce(play_totals.plays_with_duration, 0) as integer) as plays_with_duration,
+        cast(coalesce(play_totals.valid_plays, 0) as integer) as valid_plays,
+        {{ storytime.completion_rate('play_totals.completion_count', 'play_totals.plays_with_duration') }}
+            as completion_rate,
         cast(activity.unique_children as integer) as unique_children,
 
         -- dates

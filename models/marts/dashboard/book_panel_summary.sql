@@ -47,6 +47,8 @@ final as (
 
         -- numerics
         cast(coalesce(engagement.total_views, 0) as integer) as total_views,
+        cast(coalesce(engagement.valid_plays, 0) as integer) as valid_plays,
+        cast(coalesce(engagement.plays_with_duration, 0) as integer) as plays_with_duration,
         cast(coalesce(engagement.total_minutes_watched, 0) as numeric(14, 2)) as total_minutes_watched,
         cast(coalesce(engagement.completion_count, 0) as integer) as completion_count,
         engagement.completion_rate,

@@ -1,8 +1,11 @@
 -- The admin dashboard's engagement alerts (product spec 3.2), one row per book and alert
 -- over the 30 days up to "today": `no_plays_30_days` (no play began in the window; every
--- book of the catalogue, including books never played) and `low_completion_rate` (at
--- least var('dashboard_min_plays') plays and a completion rate below
--- var('low_completion_rate')). A book can have both rows only if the thresholds allow it.
+-- book of the catalogue, including books never played), `duration_unknown` (plays began
+-- on a day the book had no known duration: their completion is unknown, and an admin can
+-- fix the video asset) and `low_completion_rate` (at least var('dashboard_min_plays')
+-- plays of known duration and a completion rate, macro completion_rate, below
+-- var('low_completion_rate')). A book can have duration_unknown and low_completion_rate
+-- together when only some of its days lacked a duration.
 with dates as (
 
     select * from {{ ref('dashboard_dates') }}
@@ -61,6 +64,7 @@ book_status as (
         publishers.publisher_name,
         last_plays.last_play_date,
         coalesce(last_30_days.total_plays, 0) as total_plays,
+        coalesce(last_30_days.plays_with_duration, 0) as plays_with_duration,
         coalesce(last_30_days.completion_count, 0) as completion_count,
         last_30_days.completion_rate,
         dates.last_30_days_start as window_start_date,
@@ -89,11 +93,19 @@ alerts as (
 
     select
         book_status.*,
+        'duration_unknown' as alert_type
+    from book_status
+    where book_status.plays_with_duration < book_status.total_plays
+
+    union all
+
+    select
+        book_status.*,
         'low_completion_rate' as alert_type
     from book_status
     where
-        book_status.total_plays >= {{ var('dashboard_min_plays') }}
-        and book_status.completion_count < {{ var('low_completion_rate') }} * book_status.total_plays
+        book_status.plays_with_duration >= {{ var('dashboard_min_plays') }}
+        and book_status.completion_rate < {{ var('low_completion_rate') }}
 
 ),
 
@@ -111,6 +123,7 @@ final as (
 
         -- numerics
         cast(total_plays as integer) as total_plays,
+        cast(plays_with_duration as integer) as plays_with_duration,
         cast(completion_count as integer) as completion_count,
         completion_rate,
 

@@ -20,7 +20,8 @@ publisher_books as (
         book_id,
         sum(total_minutes_watched) as total_minutes_watched,
         sum(total_plays) as total_plays,
-        sum(completion_count) as completion_count
+        sum(completion_count) as completion_count,
+        sum(plays_with_duration) as plays_with_duration
     from book_days
     where publisher_id is not null
     group by publisher_id, book_id
@@ -58,13 +59,9 @@ final as (
         cast(ranked.total_minutes_watched as numeric(14, 2)) as total_minutes_watched,
         cast(ranked.total_plays as integer) as total_plays,
         cast(ranked.completion_count as integer) as completion_count,
-        cast(
-            case
-                when ranked.total_plays > 0
-                    then round(1.0 * ranked.completion_count / ranked.total_plays, 3)
-            end
-            as numeric(4, 3)
-        ) as completion_rate
+        cast(ranked.plays_with_duration as integer) as plays_with_duration,
+        {{ storytime.completion_rate('ranked.completion_count', 'ranked.plays_with_duration') }}
+            as completion_rate
 
     from ranked
     left join books

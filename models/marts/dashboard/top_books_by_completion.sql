@@ -1,7 +1,9 @@
 -- The admin dashboard's "top 5 books by completion rate" (product spec 3.2) over the same
 -- 7 days as top_books_by_minutes. Only books with at least var('dashboard_min_plays')
--- plays in the window rank, so one lucky play cannot top the list. Ties go to more
--- plays, then the lower book id.
+-- plays of known duration in the window rank, so one lucky play cannot top the list and
+-- a book without a duration (rate unknown) never does. Ranked by the published rate
+-- (book_activity_windows, macro completion_rate); ties go to more plays of known
+-- duration, then the lower book id.
 with windows as (
 
     select * from {{ ref('book_activity_windows') }}
@@ -20,7 +22,7 @@ eligible as (
     from windows
     where
         window_days = 7
-        and total_plays >= {{ var('dashboard_min_plays') }}
+        and plays_with_duration >= {{ var('dashboard_min_plays') }}
 
 ),
 
@@ -30,8 +32,8 @@ ranked as (
         eligible.*,
         row_number() over (
             order by
-                1.0 * eligible.completion_count / eligible.total_plays desc,
-                eligible.total_plays desc,
+                eligible.completion_rate desc,
+                eligible.plays_with_duration desc,
                 eligible.book_id asc
         ) as book_rank
     from eligible
@@ -52,6 +54,7 @@ final as (
         ranked.completion_rate,
         ranked.completion_count,
         ranked.total_plays,
+        ranked.plays_with_duration,
         ranked.total_minutes_watched,
         ranked.unique_children,
 
