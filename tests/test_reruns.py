@@ -127,13 +127,15 @@ def test_dated_runs_test_the_dates_they_processed(events_wh):
 
 
 def add_late_heartbeats(wh: Warehouse, day: dt.date, first_id: int) -> None:
-    """A heartbeat 20 s after every play_start of `day`, received now (after any job ran)."""
+    """A heartbeat 20 s after every play_start of `day`, received an hour after the latest
+    row so far (after any job ran; within the 60-day upload limit)."""
     wh.execute(
         """insert into public.usage_events
                (id, child_profile_id, book_id, event_type, position_seconds, occurred_at,
                 created_at)
            select %s + row_number() over (), child_profile_id, book_id, 'heartbeat',
-                  position_seconds, occurred_at + interval '20 seconds', now()
+                  position_seconds, occurred_at + interval '20 seconds',
+                  (select max(created_at) from public.usage_events) + interval '1 hour'
            from public.usage_events
            where event_type = 'play_start' and occurred_at >= %s and occurred_at < %s""",
         (first_id, day, day + dt.timedelta(days=1)),
