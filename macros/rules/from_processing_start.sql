@@ -5,11 +5,14 @@
     run touched (touched_dates). -#}
 {% macro from_processing_start(column, days_before=0) %}
     {%- set range = storytime.processing_range() -%}
+    {#- (called before any branch: the caller's dependency on int_touched_plays is
+        recorded while parsing, when a job's dates are not known yet) -#}
+    {%- set touched_dates = storytime.touched_dates() -%}
     {%- if range is none -%}
         {{ column }} is not null
     {%- else -%}
         {%- set starts = [range.start] -%}
-        {%- for day in storytime.touched_dates() -%}
+        {%- for day in touched_dates -%}
             {%- do starts.append(modules.datetime.date.fromisoformat(day ~ '')) -%}
         {%- endfor -%}
         {{ column }} >= {{ storytime.date_literal(starts | min - modules.datetime.timedelta(days=days_before)) }}

@@ -13,6 +13,9 @@
     On a full build (no date vars): every row. -#}
 {% macro usage_events_to_count(relation) %}
     {%- set range = storytime.processing_range() -%}
+    {#- (called before any branch: the caller's dependency on int_touched_plays is
+        recorded while parsing, when a job's dates are not known yet) -#}
+    {%- set touched_dates = storytime.touched_dates() -%}
     {%- if range is none -%}
         select * from {{ relation }}
     {%- else -%}
@@ -23,7 +26,7 @@
         {#- the earlier dates a daily run touched are counted again whole (their own
             occurred_at days; the rows received on them are covered below) -#}
         {%- set touched = [] -%}
-        {%- for day in storytime.touched_dates() -%}
+        {%- for day in touched_dates -%}
             {%- do touched.append(modules.datetime.datetime.combine(
                 modules.datetime.date.fromisoformat(day ~ ''), modules.datetime.time())) -%}
         {%- endfor -%}
