@@ -1158,56 +1158,56 @@ def same_instant_events_use_type_rank() -> Scenario:
 
 def valid_plays_and_known_durations() -> Scenario:
     # Book 1 (300 s since January) and book 2, whose only asset (200 s) is created on
-    # Feb 7 at 09:00: its duration is unknown on Feb 6 and known on Feb 7.
+    # Feb 9 at 09:00: its duration is unknown on Feb 8 and known on Feb 9.
     events = [
-        # child 1, book 1, Feb 6: a 29 s play, then (59 min later, same session) a 30 s one
-        event(1, "play_start", at(6, 10, 0, 0), 0),
-        event(2, "pause", at(6, 10, 0, 29), 29),  # 29 s: below 30, not valid
-        event(3, "play_start", at(6, 11, 0, 0), 0),  # after a pause: 0 s
-        event(4, "pause", at(6, 11, 0, 30), 30),  # 30 s: valid (at least 30)
-        # child 2, book 1, Feb 6: 20 s, but seeks to 290 >= 0.9 * 300: complete, so valid
-        event(5, "play_start", at(6, 12, 0, 0), 0, child=2),
-        event(6, "heartbeat", at(6, 12, 0, 10), 280, child=2),  # 10 s
-        event(7, "play_end", at(6, 12, 0, 20), 290, child=2),  # 10 s
-        # child 1, book 2, Feb 6 (duration unknown) and Feb 7 (200 s)
-        event(8, "play_start", at(6, 13, 0, 0), 0, book=2),
-        event(9, "play_end", at(6, 13, 1, 0), 60, book=2),  # 45 s (cap): valid
-        event(10, "play_start", at(7, 13, 0, 0), 0, book=2),
-        event(11, "heartbeat", at(7, 13, 0, 40), 40, book=2),  # 40 s: valid, 20 %
+        # child 1, book 1, Feb 8: a 29 s play, then (59 min later, same session) a 30 s one
+        event(1, "play_start", at(8, 10, 0, 0), 0),
+        event(2, "pause", at(8, 10, 0, 29), 29),  # 29 s: below 30, not valid
+        event(3, "play_start", at(8, 11, 0, 0), 0),  # after a pause: 0 s
+        event(4, "pause", at(8, 11, 0, 30), 30),  # 30 s: valid (at least 30)
+        # child 2, book 1, Feb 8: 20 s, but seeks to 290 >= 0.9 * 300: complete, so valid
+        event(5, "play_start", at(8, 12, 0, 0), 0, child=2),
+        event(6, "heartbeat", at(8, 12, 0, 10), 280, child=2),  # 10 s
+        event(7, "play_end", at(8, 12, 0, 20), 290, child=2),  # 10 s
+        # child 1, book 2, Feb 8 (duration unknown) and Feb 9 (200 s)
+        event(8, "play_start", at(8, 13, 0, 0), 0, book=2),
+        event(9, "play_end", at(8, 13, 1, 0), 60, book=2),  # 45 s (cap): valid
+        event(10, "play_start", at(9, 13, 0, 0), 0, book=2),
+        event(11, "heartbeat", at(9, 13, 0, 40), 40, book=2),  # 40 s: valid, 20 %
     ]
-    # book 1, Feb 6: 3 plays, all with a known duration; valid 2 (30 s, complete); 1
+    # book 1, Feb 8: 3 plays, all with a known duration; valid 2 (30 s, complete); 1
     # completion: completion rate 1 / 3.
-    # book 2, Feb 6: 1 play, 0 with a known duration (completion unknown), 1 valid;
-    # Feb 7: 1 play with a known duration (40 / 200 = 20 %, not complete), 1 valid.
+    # book 2, Feb 8: 1 play, 0 with a known duration (completion unknown), 1 valid;
+    # Feb 9: 1 play with a known duration (40 / 200 = 20 %, not complete), 1 valid.
     # Retention, book 1: highest positions 29, 30 and 290 of 300; mark m is reached when
     # position >= 3 m: 29 up to mark 5 (15 s), 30 up to 10 (30 s), 290 up to 95 (285 s):
     # 3 plays at 0 and 5 (share 1), 2 at 10 (0.6667), 1 at 15..95 (0.3333), 0 at 100.
-    # Book 2: the Feb 6 play has no duration (not measured); Feb 7 reached 40 of 200 =
+    # Book 2: the Feb 8 play has no duration (not measured); Feb 9 reached 40 of 200 =
     # 20 %: 1 play at 0..20 (share 1), 0 from 25 on.
     return Scenario(
         description="valid plays and plays of known duration",
         inputs=inputs(
             events,
-            [asset(1, 1, 300), asset(2, 2, 200, created_at=at(7, 9, 0))],
+            [asset(1, 1, 300), asset(2, 2, 200, created_at=at(9, 9, 0))],
             books=[book(1), book(2)],
         ),
-        dates=(day(6), day(7)),
+        dates=(day(8), day(9)),
         expected={
             "daily_book_metrics": [
-                book_day(1, 6, total_plays=3, plays_with_duration=3, valid_plays=2,
+                book_day(1, 8, total_plays=3, plays_with_duration=3, valid_plays=2,
                          completion_count=1, total_sessions=2),
-                book_day(2, 6, total_plays=1, plays_with_duration=0, valid_plays=1,
+                book_day(2, 8, total_plays=1, plays_with_duration=0, valid_plays=1,
                          completion_count=0, average_watch_percentage=None),
-                book_day(2, 7, total_plays=1, plays_with_duration=1, valid_plays=1,
+                book_day(2, 9, total_plays=1, plays_with_duration=1, valid_plays=1,
                          completion_count=0, average_watch_percentage=D("20.00")),
             ],
             "plays": [
-                play(1, 1, at(6, 10, 0, 0), watch_seconds=29, is_complete=False, is_valid=False),
-                play(1, 1, at(6, 11, 0, 0), watch_seconds=30, is_complete=False, is_valid=True),
-                play(2, 1, at(6, 12, 0, 0), watch_seconds=20, is_complete=True, is_valid=True),
-                play(1, 2, at(6, 13, 0, 0), watch_seconds=45, duration_seconds=None,
+                play(1, 1, at(8, 10, 0, 0), watch_seconds=29, is_complete=False, is_valid=False),
+                play(1, 1, at(8, 11, 0, 0), watch_seconds=30, is_complete=False, is_valid=True),
+                play(2, 1, at(8, 12, 0, 0), watch_seconds=20, is_complete=True, is_valid=True),
+                play(1, 2, at(8, 13, 0, 0), watch_seconds=45, duration_seconds=None,
                      is_valid=True),
-                play(1, 2, at(7, 13, 0, 0), watch_seconds=40, duration_seconds=200,
+                play(1, 2, at(9, 13, 0, 0), watch_seconds=40, duration_seconds=200,
                      is_complete=False, is_valid=True),
             ],
             "book_retention_curve": [

@@ -86,8 +86,16 @@ def published(read) -> dict[str, list[dict]]:
         for row in read("analytics_intermediate", "int_plays")
     ]
     out["rejects"] = [
-        {"id": row["usage_event_id"], "reason": row["reject_reason"]}
+        {
+            "id": row["usage_event_id"],
+            "reason": row["reject_reason"],
+            "reject_date": row["reject_date"],
+        }
         for row in read("analytics_intermediate", "int_usage_events_rejected")
+    ]
+    out["reconciliation"] = [
+        {k: v for k, v in row.items() if k != "unexplained_events"}
+        for row in read("analytics_intermediate", "int_usage_events_reconciled")
     ]
     return out
 
@@ -105,7 +113,12 @@ def scenario_rows(everything: dict[str, list[dict]], name: str) -> dict[str, lis
             r for r in everything["daily_platform_metrics"] if r["metric_date"] in dates
         ],
     }
-    return {table: unshift(rows, offset) for table, rows in out.items()}
+    # per day over the platform (the scenarios' dates are disjoint), no ids to shift
+    reconciliation = [r for r in everything["reconciliation"] if r["count_date"] in dates]
+    return {
+        **{table: unshift(rows, offset) for table, rows in out.items()},
+        "reconciliation": reconciliation,
+    }
 
 
 def keyed(rows: list[dict], keys: tuple[str, ...], places: int | None = None) -> dict:
