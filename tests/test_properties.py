@@ -82,7 +82,7 @@ def test_models_match_the_oracle(server, rows, data):
 
 
 @settings(
-    max_examples=max(3, EXAMPLES // 3),
+    max_examples=max(3, EXAMPLES // 4),
     deadline=None,
     derandomize=True,
     database=None,
