@@ -27,9 +27,6 @@ SEED_AND_SNAPSHOT = [
 NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 # An arbitrary constant: the advisory lock every storytime-analytics job takes.
 LOCK_KEY = 5_707_104_926
-# Touched dates closer than this are processed in one range (a dbt start costs more
-# than a few extra days).
-MERGE_GAP_DAYS = 3
 DAILY_TIMEOUT_SECONDS = 30
 BACKFILL_TIMEOUT_SECONDS = 1800
 
@@ -84,19 +81,6 @@ def exclusive_run(target: Target, wait_seconds: float, run: runlog.Run | None = 
         yield
     finally:
         conn.close()
-
-
-def merge_dates(
-    dates: list[dt.date], max_gap: int = MERGE_GAP_DAYS
-) -> list[tuple[dt.date, dt.date]]:
-    """Sorted dates as [start, end] ranges, joining ranges fewer than max_gap days apart."""
-    ranges: list[list[dt.date]] = []
-    for day in sorted(set(dates)):
-        if ranges and (day - ranges[-1][1]).days <= max_gap:
-            ranges[-1][1] = day
-        else:
-            ranges.append([day, day])
-    return [(a, b) for a, b in ranges]
 
 
 def days(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -194,7 +178,9 @@ def _recorded(target: Target, run: runlog.Run, job):
         with contextlib.suppress(StorytimeError):
             run.finish(target, type(exc).__name__, str(exc))
         raise
-    run.rows_read, run.rows_rejected = count_rows(target, merge_dates(run.dates, 0), relations)
+    run.rows_read, run.rows_rejected = count_rows(
+        target, [(d, d) for d in sorted(set(run.dates))], relations
+    )
     run.rows_read += run.details.get("touched_events_read", 0)
     run.finish(target, "success")
     return relations

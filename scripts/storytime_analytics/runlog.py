@@ -64,18 +64,6 @@ def ensure(conn: psycopg.Connection) -> None:
     conn.execute(sql.SQL(DDL).format(schema=sql.Identifier(ops_schema())))
 
 
-def last_watermark(conn: psycopg.Connection) -> dt.datetime | None:
-    """The watermark of the latest successful run that recorded one."""
-    ensure(conn)
-    row = conn.execute(
-        sql.SQL(
-            "select watermark from {}.run_log where outcome = 'success' and watermark is not null"
-            " order by run_id desc limit 1"
-        ).format(sql.Identifier(ops_schema()))
-    ).fetchone()
-    return row[0] if row else None
-
-
 INTERRUPTED = (
     "the run ended without recording an outcome (killed, or its database connection was "
     "lost); its dates were left either fully old or fully new: rerun them"
