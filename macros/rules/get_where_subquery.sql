@@ -8,10 +8,14 @@
       tests the dates it wrote instead of re-reading every play ever (and the rejects
       table by its reject_date instead of re-reading raw events). On the per-play and
       per-child-day tables (config touched_keys) a daily run's touched dates are tested
-      for the touched pairs only: what it rewrote there. -#}
+      for the touched pairs only: what it rewrote there. When the run will publish every
+      row (the build holds changes another job left unpublished: its tests failed, or it
+      died), every row is tested, so that nothing is published untested. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
-    {%- if where == '__processed_dates__' -%}
+    {%- if where == '__processed_dates__' and storytime.publishes_every_row() -%}
+        {%- set where = none -%}
+    {%- elif where == '__processed_dates__' -%}
         {%- set keyed_date_column = storytime.touched_keys_date_column(relation) -%}
         {%- if keyed_date_column and storytime.touched_dates(in_test=true) -%}
             {{ return(storytime.processed_plays_subquery(relation, keyed_date_column)) }}

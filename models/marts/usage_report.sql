@@ -2,11 +2,13 @@
 -- publisher it had that day, plus the day's completion rate (macro completion_rate). The
 -- relation the report command (storytime-analytics report) and BI tools filter by date,
 -- publisher and book (product spec 3.1, UsageReportQuery). Publisher-facing: reads no per-child model.
-{{ config(materialized='view') }}
+-- A view in the readers' schema over the published copy of daily_book_metrics
+-- (macros/publish/publish.sql), so that it changes only when a run publishes.
+{{ config(materialized='view', schema='published') }}
 
 with book_metrics as (
 
-    select * from {{ ref('daily_book_metrics') }}
+    select * from {{ storytime.published_relation(ref('daily_book_metrics')) }}
 
 ),
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from psycopg import sql
 
-from . import db, dbt_invoke, generate, pipeline
+from . import db, dbt_invoke, generate, pipeline, runlog
 from .errors import InfrastructureFailure
 from .summary import format_table
 
@@ -423,10 +423,17 @@ def timed_daily(target: db.Target, cli: str, day: dt.date, project: str) -> dict
     if result.returncode != 0:
         raise InfrastructureFailure(f"the daily run failed: {result.stderr.strip()[-300:]}")
     results = json.loads((Path(project) / "target" / "run_results.json").read_text())["results"]
+    publish_s = 0.0  # the on-run-end publish (macros/publish), recorded by the database
+    table = f"{runlog.ops_schema()}.publication"
+    with target.connect() as conn:
+        if conn.execute("select to_regclass(%s)", (table,)).fetchone()[0]:
+            found = conn.execute(f"select publish_seconds from {table}").fetchone()
+            publish_s = float(found[0] or 0) if found else 0.0
     models = [r for r in results if r["unique_id"].startswith("model.")]
     slowest = max(models, key=lambda r: r["execution_time"])
     return {
         "wall_s": seconds,
+        "publish_s": publish_s,
         "models_s": sum(r["execution_time"] for r in models),
         "max_statement_s": slowest["execution_time"],
         "max_statement": slowest["unique_id"].split(".")[-1],
@@ -477,7 +484,8 @@ def steady(children: int, cli: str | None = None, project: str | None = None) ->
         nights.append(run)
         print(
             f"steady: {day} received={received} wall_s={run['wall_s']:.1f} "
-            f"models_s={run['models_s']:.1f} max_statement_s={run['max_statement_s']:.1f} "
+            f"models_s={run['models_s']:.1f} publish_s={run['publish_s']:.2f} "
+            f"max_statement_s={run['max_statement_s']:.1f} "
             f"({run['max_statement']}) | " + " | ".join(run["output"][:2]),
             file=sys.stderr,
             flush=True,
@@ -497,7 +505,8 @@ def steady(children: int, cli: str | None = None, project: str | None = None) ->
     line = (
         f"steady: events_per_night={events:.0f} steady_daily_s={steady_s:.1f} "
         f"quiet_daily_s={quiet['wall_s']:.1f} late_burst_s={burst['wall_s']:.1f} slices=1 "
-        f"max_statement_s={max(r['max_statement_s'] for r in measured + [burst]):.1f}"
+        f"max_statement_s={max(r['max_statement_s'] for r in measured + [burst]):.1f} "
+        f"publish_s={statistics.median(r['publish_s'] for r in measured):.2f}"
     )
     print(line)
     with server.with_database("postgres").connect(autocommit=True) as conn:

@@ -31,6 +31,8 @@ RUN_ENV = {
     "start_date": "STORYTIME_RUN_START_DATE",
     "end_date": "STORYTIME_RUN_END_DATE",
     "received_through": "STORYTIME_RUN_RECEIVED_THROUGH",
+    # the job a backfill's invocations belong to (macros/publish/publish.sql)
+    "job": "STORYTIME_RUN_JOB",
 }
 
 
@@ -75,7 +77,9 @@ def invoke(
                 if "statement timeout" in reason:
                     reason += " (raise --statement-timeout)"
                 more = f" (and {len(group) - 1} more)" if len(group) > 1 else ""
-                raise kind(f"dbt {args[0]}{where}: {name} {first.status}: {reason}{more}")
+                # a build that fails publishes nothing (macros/publish/publish.sql)
+                held = "; nothing published" if args[0] == "build" else ""
+                raise kind(f"dbt {args[0]}{where}: {name} {first.status}: {reason}{more}{held}")
         raise InfrastructureFailure(f"dbt {args[0]}{where} failed")
     return DbtOutcome(success=True, results=results)
 

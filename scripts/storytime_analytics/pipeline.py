@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import sys
 import time
+import uuid
 
 from psycopg import sql
 
@@ -25,6 +26,8 @@ SEED_AND_SNAPSHOT = [
 # The jobs run the data tests, not dbt's unit tests: those check the SQL on fixed inputs,
 # so they belong to development and CI (make test), as dbt recommends, not to every run.
 NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
+# A backfill's chunks each recompute their own keys: it publishes the all-time marts whole.
+KEYS_WHOLE = ["--args", '{"keyed_scope": false}']
 # An arbitrary constant: the advisory lock every storytime-analytics job takes.
 LOCK_KEY = 5_707_104_926
 DAILY_TIMEOUT_SECONDS = 30
@@ -240,10 +243,16 @@ def backfill(
             state = watermark.begin(conn)
         run.watermark = state.received_through
 
+        # one job for the publication state across its invocations
+        job_id = f"backfill-{uuid.uuid4()}"
+        whole_job = {**date_vars(first, last), "job": job_id}
+
         def job():
             relations: dict[str, str] = {}
             parse_vars = {"statement_timeout_seconds": timeout_seconds}  # one parse for all
-            dbt_invoke.invoke(target, SEED_AND_SNAPSHOT, dbt_vars=parse_vars, quiet=True)
+            dbt_invoke.invoke(
+                target, SEED_AND_SNAPSHOT, dbt_vars=parse_vars, run={"job": job_id}, quiet=True
+            )
             started = time.monotonic()
             for number, (start, end) in enumerate(slices, 1):
                 progress_bar(number - 1, len(slices), f"processing {start} .. {end}")
@@ -252,19 +261,16 @@ def backfill(
                     ["run"],
                     quiet=True,
                     dbt_vars=parse_vars,
-                    run=date_vars(start, end),
+                    run={**date_vars(start, end), "job": job_id},
                 )
                 relations.update(relation_names(outcome))
                 with target.connect() as conn:
                     watermark.record(conn, state, days(start, end))
             progress_bar(len(slices), len(slices), f"done in {time.monotonic() - started:.1f} s")
-            dbt_invoke.invoke(
-                target,
-                ["test", *NO_UNIT_TESTS],
-                dbt_vars=parse_vars,
-                run=date_vars(first, last),
-                quiet=True,
-            )
+            # write, audit, publish: the chunks are in the build schema; readers see them
+            # once the tests passed, all at once (macros/publish/publish.sql)
+            for step in (["test", *NO_UNIT_TESTS], ["run-operation", "publish", *KEYS_WHOLE]):
+                dbt_invoke.invoke(target, step, dbt_vars=parse_vars, run=whole_job, quiet=True)
             return relations
 
         _recorded(target, run, job)

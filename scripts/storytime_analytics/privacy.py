@@ -106,14 +106,18 @@ def project_relations(target: db.Target) -> list[ProjectRelation]:
             continue
         if node.config.materialized == "ephemeral":
             continue
-        relations.append(
-            ProjectRelation(
-                name=node.name,
-                schema=node.schema,
-                alias=node.alias or node.name,
-                declared_per_child=CHILD_COLUMN in node.columns or PER_CHILD_TAG in node.tags,
+        declared = CHILD_COLUMN in node.columns or PER_CHILD_TAG in node.tags
+        # a mart's build copy and, where it has one, its published copy (macros/publish)
+        published = (node.config.meta or {}).get("published_schema")
+        for schema in dict.fromkeys([node.schema, published or node.schema]):
+            relations.append(
+                ProjectRelation(
+                    name=node.name,
+                    schema=schema,
+                    alias=node.alias or node.name,
+                    declared_per_child=declared,
+                )
             )
-        )
     return sorted(relations, key=lambda r: (r.schema, r.alias))
 
 
