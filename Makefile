@@ -31,10 +31,14 @@ demo: setup
 
 test: setup lint semantic pytest
 
+# dbt-bouncer checks the project against the dbt-project-evaluator's rules (dbt-bouncer.yml,
+# every waiver with its reason) on the manifest of a fresh `dbt parse` (no catalog needed).
 lint: setup
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(DB_ENV) && $(BIN)/sqlfluff lint models
+	$(DB_ENV) && DBT_TARGET_PATH=target $(BIN)/dbt parse --quiet \
+		&& $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
 # The semantic layer (models/semantic): dbt parse writes target/semantic_manifest.json,
 # where mf reads it whatever DBT_TARGET_PATH says (a stale one is removed first, so a
