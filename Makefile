@@ -49,8 +49,11 @@ semantic: setup
 	$(DB_ENV) && DBT_TARGET_PATH=target $(BIN)/dbt parse --quiet \
 		&& $(BIN)/mf validate-configs --skip-dw
 
+# Two worker processes (pytest-xdist; each test file on one worker, each worker with its own
+# template database and dbt target folder, tests/conftest.py), on the server started first.
+PYTEST_WORKERS ?= 2
 pytest: setup chromium
-	$(BIN)/pytest
+	$(DB_ENV) && $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # After `make demo`: every row of the four tables equals the Python oracle of SPEC.md.
 verify-demo: setup

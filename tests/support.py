@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from decimal import Decimal
 
@@ -10,7 +11,9 @@ from psycopg.types.json import Jsonb
 from storytime_analytics import db, dbt_invoke
 
 SOURCE_SCHEMA = "public"
-TEMPLATE = "storytime_test_template"
+# One template per pytest-xdist worker (make test runs two): a worker recreates its own at
+# start, which would pull the template from under the other's clones.
+TEMPLATE = "storytime_test_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 # The published tables and their keys (SPEC section 4), in the oracle's vocabulary.
 PUBLISHED = {

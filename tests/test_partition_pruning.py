@@ -3,11 +3,13 @@ scans only the monthly partitions the run needs (checked on the real plan)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from storytime_analytics import PROJECT_DIR, dbt_invoke
 
 COMPILED = (
-    PROJECT_DIR
-    / "target"
+    Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_DIR / "target")
     / "compiled"
     / "storytime"
     / "models"
