@@ -24,7 +24,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from . import StorytimeError, db
-from .reporting import NotFound, parse_id, read_only, schemas
+from . import relations
+from .reporting import NotFound, parse_id, read_only
 
 DEFAULT_BOOKS = 3
 ALERTS_SHOWN = 10
@@ -87,9 +88,8 @@ class Dashboard:
 
 
 def _rows(conn: psycopg.Connection, relation: str, where: str = "", order: str = "", params=()):
-    marts = schemas()[0]
     query = sql.SQL("select * from {} {} {}").format(
-        sql.Identifier(marts, relation), sql.SQL(where), sql.SQL(order)
+        relations.relation(relation), sql.SQL(where), sql.SQL(order)
     )
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(query, params).fetchall()
