@@ -23,8 +23,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from . import StorytimeError, db
-from . import relations
+from . import StorytimeError, db, relations
 from .reporting import NotFound, parse_id, read_only
 
 DEFAULT_BOOKS = 3

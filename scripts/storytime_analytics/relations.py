@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 
 import yaml
 from psycopg import sql
@@ -86,5 +85,3 @@ def function(name: str) -> sql.Identifier:
 def ops_schema() -> str:
     """The runner's own schema (run log, locks): target.schema + _ops."""
     return schema_for("ops")
-
-

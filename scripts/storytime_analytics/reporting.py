@@ -441,28 +441,21 @@ def run_api(args) -> int:
 
 
 def register_serve(sub) -> None:
-    p = sub.add_parser("serve", help="serve the admin analytics API (read-only JSON over HTTP)")
+    p = sub.add_parser(
+        "serve",
+        help="serve the admin analytics API (read-only JSON over HTTP; FastAPI on uvicorn)",
+    )
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument(
+        "--pool-size", type=int, default=8, help="database connections in the pool (default 8)"
+    )
     p.set_defaults(handler=run_serve)
 
 
 def run_serve(args) -> int:
     from . import api_server
 
-    target = db.resolve()
-    with target.connect():  # fail now, not on the first request
-        pass
-    try:
-        server = api_server.make_server(target, args.host, args.port)
-    except OSError as exc:
-        raise StorytimeError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    host, port = server.server_address[:2]
-    print(f"serving {api_server.API_PREFIX} on http://{host}:{port} (Ctrl-C stops)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    if args.pool_size < 1:
+        raise StorytimeError(f"--pool-size must be at least 1, not {args.pool_size}")
+    return api_server.serve(db.resolve(), args.host, args.port, pool_size=args.pool_size)
