@@ -26,83 +26,81 @@
 {#- The range figures of the JSON API and the usage report (README "Range functions"):
     over any dates, the counts that cannot be added up over days (children distinct over
     the range, exact minutes, the mean of the plays' percentages) computed in the database
-    from the published marts daily_book_metrics, usage_report and child_book_activity_days,
-    with the rule macros. SECURITY DEFINER with a fixed search_path (the marts' schema,
+    from the published marts (daily_scope_activity and child_activity_months for the
+    documents; usage_report and child_book_activity_days for the report), with the rule
+    macros. SECURITY DEFINER with a fixed search_path (the marts' schema,
     then pg_temp): a role granted EXECUTE (analytics_reader, publisher_reader) gets counts
     without SELECT on the per-child mart. PL/pgSQL: resolved at call time (the marts do not
     exist yet on a first run's on-run-start) and planned once per session; one branch per
     scope so that each branch's plan uses the scope's index. -#}
-{% macro _range_scope_condition(scope, book_column, publisher_column) -%}
-    {%- if scope == 'books' -%} {{ book_column }} = scope_id
-    {%- elif scope == 'publishers' -%} {{ publisher_column }} = scope_id
-    {%- else -%} true
+{#- Children distinct over first_date..last_date in a scope: for the platform and a
+    publisher from child_activity_months (one row per child and month: a child counts when
+    its month's day mask meets the range's days in that month), for a book from
+    child_book_activity_days (a book's rows are few). -#}
+{% macro _range_children_query(scope) -%}
+    {%- if scope == 'books' -%}
+            select count(distinct activity.child_profile_id)
+            from child_book_activity_days as activity
+            where
+                activity.book_id = analytics_document.scope_id
+                and activity.activity_date between first_date and last_date
+                and activity.has_events
+    {%- else -%}
+            select count(*) from (
+                select months.child_profile_id
+                from child_activity_months as months
+                where
+                    months.scope_kind = analytics_document.scope
+                    and months.scope_id = coalesce(analytics_document.scope_id, 0)
+                    and months.month_start
+                    between cast(date_trunc('month', first_date) as date) and last_date
+                    and months.active_days_mask & (
+                        (cast(1 as bigint) << (least(
+                            last_date, cast(months.month_start + interval '1 month - 1 day' as date)
+                        ) - months.month_start + 1))
+                        - (cast(1 as bigint) << (greatest(first_date, months.month_start) - months.month_start))
+                    ) <> 0
+                group by months.child_profile_id
+            ) as children
     {%- endif -%}
 {%- endmacro %}
 
 {% macro _analytics_document_query(scope) -%}
-        with book_days as (
-            select
-                book_metrics.metric_date,
-                book_metrics.total_play_starts,
-                book_metrics.plays_with_duration,
-                book_metrics.completion_count
-            from daily_book_metrics as book_metrics
+        with scope_days as (
+            select * from daily_scope_activity as activity
             where
-                book_metrics.metric_date between first_date and last_date
-                and {{ storytime._range_scope_condition(scope, 'book_metrics.book_id', 'book_metrics.publisher_id') }}
-        ),
-        child_days as (
-            select
-                activity.activity_date as metric_date,
-                activity.child_profile_id,
-                activity.watched_seconds,
-                activity.has_events
-            from child_book_activity_days as activity
-            where
-                activity.activity_date between first_date and last_date
-                and {{ storytime._range_scope_condition(scope, 'activity.book_id', 'activity.publisher_id') }}
-        ),
-        play_totals as (
-            select
-                book_days.metric_date,
-                sum(book_days.total_play_starts) as play_starts,
-                sum(book_days.plays_with_duration) as plays_with_duration,
-                sum(book_days.completion_count) as completions
-            from book_days
-            group by grouping sets ((book_days.metric_date), ())
-        ),
-        child_totals as (
-            select
-                child_days.metric_date,
-                count(distinct child_days.child_profile_id) filter (where child_days.has_events)
-                    as unique_children,
-                sum(child_days.watched_seconds) as watched_seconds
-            from child_days
-            group by grouping sets ((child_days.metric_date), ())
+                activity.scope_kind = analytics_document.scope
+                and activity.scope_id = coalesce(analytics_document.scope_id, 0)
+                and activity.metric_date between first_date and last_date
         ),
         days as (
-            select cast(series.day as date) as metric_date, false as is_range
+            select cast(series.day as date) as metric_date
             from generate_series(
                 cast(first_date as date), cast(last_date as date), interval '1 day'
             ) as series (day)
+        ),
+        final as (
+            select
+                days.metric_date,
+                coalesce(scope_days.play_starts, 0) as play_starts,
+                {{ storytime.minutes_from_seconds('coalesce(scope_days.watched_seconds, 0)', 16) }} as minutes_watched,
+                coalesce(scope_days.unique_children, 0) as unique_children,
+                coalesce(scope_days.completions, 0) as completions,
+                {{ storytime.completion_rate('scope_days.completions', 'scope_days.plays_with_duration') }} as completion_rate
+            from days
+            left join scope_days on days.metric_date = scope_days.metric_date
             union all
-            select null, true
+            select
+                null,
+                cast(coalesce(sum(scope_days.play_starts), 0) as bigint),
+                {{ storytime.minutes_from_seconds('coalesce(sum(scope_days.watched_seconds), 0)', 16) }},
+                ({{ storytime._range_children_query(scope) }}),
+                cast(coalesce(sum(scope_days.completions), 0) as bigint),
+                {{ storytime.completion_rate('sum(scope_days.completions)', 'sum(scope_days.plays_with_duration)') }}
+            from scope_days
         )
-        select
-            days.metric_date,
-            cast(coalesce(play_totals.play_starts, 0) as bigint),
-            {{ storytime.minutes_from_seconds('coalesce(child_totals.watched_seconds, 0)', 16) }},
-            cast(coalesce(child_totals.unique_children, 0) as bigint),
-            cast(coalesce(play_totals.completions, 0) as bigint),
-            {{ storytime.completion_rate('play_totals.completions', 'play_totals.plays_with_duration') }}
-        from days
-        left join play_totals
-            on days.metric_date = play_totals.metric_date
-            or (days.is_range and play_totals.metric_date is null)
-        left join child_totals
-            on days.metric_date = child_totals.metric_date
-            or (days.is_range and child_totals.metric_date is null)
-        order by days.metric_date nulls last
+        select * from final
+        order by final.metric_date nulls last
 {%- endmacro %}
 
 {% macro _usage_report_range_query(publisher_scoped, book_scoped) -%}
