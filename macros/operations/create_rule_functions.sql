@@ -33,19 +33,10 @@
     without SELECT on the per-child mart. PL/pgSQL: resolved at call time (the marts do not
     exist yet on a first run's on-run-start) and planned once per session; one branch per
     scope so that each branch's plan uses the scope's index. -#}
-{#- Children distinct over first_date..last_date in a scope: for the platform and a
-    publisher from child_activity_months (one row per child and month: a child counts when
-    its month's day mask meets the range's days in that month), for a book from
-    child_book_activity_days (a book's rows are few). -#}
+{#- Children distinct over first_date..last_date in a scope, from child_activity_months
+    (one row per child and month: a child counts when its month's day mask meets the
+    range's days in that month). -#}
 {% macro _range_children_query(scope) -%}
-    {%- if scope == 'books' -%}
-            select count(distinct activity.child_profile_id)
-            from child_book_activity_days as activity
-            where
-                activity.book_id = analytics_document.scope_id
-                and activity.activity_date between first_date and last_date
-                and activity.has_events
-    {%- else -%}
             select count(*) from (
                 select months.child_profile_id
                 from child_activity_months as months
@@ -62,7 +53,6 @@
                     ) <> 0
                 group by months.child_profile_id
             ) as children
-    {%- endif -%}
 {%- endmacro %}
 
 {% macro _analytics_document_query(scope) -%}

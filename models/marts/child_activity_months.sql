@@ -1,4 +1,4 @@
--- Per document scope (the platform, scope_id 0, or a publisher), child and calendar month:
+-- Per document scope (the platform, scope_id 0, a publisher or a book), child and month:
 -- the days of the month the child was active in the scope, as a bit mask (bit d - 1 for
 -- day d). The range functions count the children distinct over any dates from it by
 -- reading one row per child and month instead of one per child, book and day
@@ -36,6 +36,13 @@ scoped_days as (
         activity_date
     from child_days
     where publisher_id is not null
+    union
+    select
+        'books' as scope_kind,
+        book_id as scope_id,
+        child_profile_id,
+        activity_date
+    from child_days
 
 ),
 

@@ -530,6 +530,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal error")
 
 
+POOL_SIZE_VAR = "STORYTIME_API_POOL_SIZE"
+
+
+def app_from_environment():
+    """uvicorn's factory for worker processes (`serve --workers N`): the database and the
+    tokens from the environment, as `serve` resolved them."""
+    return create_app(
+        db.resolve(start=False),
+        load_tokens(),
+        pool_size=int(os.environ.get(POOL_SIZE_VAR, POOL_SIZE)),
+    )
+
+
 class _NormalizePath:
     """ASGI wrapper: a trailing slash is the same resource, an overlong URL is a JSON 414,
     and the application's state (the pool) stays reachable as .app."""
@@ -616,9 +629,17 @@ class RunningServer:
         self.socket.close()
 
 
-def serve(target: db.Target, host: str, port: int, pool_size: int = POOL_SIZE) -> int:
+def serve(
+    target: db.Target,
+    host: str,
+    port: int,
+    pool_size: int = POOL_SIZE,
+    log_requests: bool = True,
+    workers: int = 1,
+) -> int:
     """`storytime-analytics serve`: refuses a non-loopback address without tokens."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     tokens = load_tokens()
     if not is_loopback(host) and not tokens.configured:
@@ -630,7 +651,6 @@ def serve(target: db.Target, host: str, port: int, pool_size: int = POOL_SIZE) -
         raise StorytimeError(f"not a port: {port}")
     with target.connect():  # fail now, not on the first request
         pass
-    app = create_app(target, tokens, pool_size=pool_size)
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -639,17 +659,34 @@ def serve(target: db.Target, host: str, port: int, pool_size: int = POOL_SIZE) -
         sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     except OSError as exc:
         raise StorytimeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    except UnicodeError:
+    except (UnicodeError, ValueError):
         raise StorytimeError(f"cannot listen on {host}:{port}: not an address") from None
     bound_host, bound_port = sock.getsockname()[:2]
     auth = "bearer tokens required" if tokens.configured else "no tokens: open on loopback"
     print(
-        f"serving {API_PREFIX} on http://{bound_host}:{bound_port} ({auth}; Ctrl-C stops)",
+        f"serving {API_PREFIX} on http://{bound_host}:{bound_port} ({auth}; "
+        f"{workers} worker{'s' if workers > 1 else ''}; Ctrl-C stops)",
         flush=True,
     )
-    server = uvicorn.Server(uvicorn_config(app, host, bound_port))
     try:
-        server.run(sockets=[sock])
+        if workers > 1:
+            # each worker process builds its own application and pool from the environment
+            os.environ.update(target.env())
+            os.environ.pop("STORYTIME_DATABASE_URL", None)
+            os.environ["STORYTIME_DATABASE_URL"] = target.conninfo
+            os.environ[POOL_SIZE_VAR] = str(pool_size)
+            config = uvicorn_config(
+                "storytime_analytics.api_server:app_from_environment",
+                host,
+                bound_port,
+                log_requests,
+                factory=True,
+                workers=workers,
+            )
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            app = create_app(target, tokens, pool_size=pool_size)
+            uvicorn.Server(uvicorn_config(app, host, bound_port, log_requests)).run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:

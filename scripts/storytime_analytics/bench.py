@@ -526,13 +526,41 @@ def register_bench(sub) -> None:
         default=220_000,
         help="--steady: children (about 23 events each a day; default ~5 M events a day)",
     )
+    p.add_argument(
+        "--api",
+        action="store_true",
+        help="instead: a bounded load on the JSON API (10,000 requests, 16 clients; one line)",
+    )
+    p.add_argument(
+        "--warehouse",
+        choices=("auto", "bench", "current"),
+        default="auto",
+        help="--api: the bench warehouse (storytime_bench), the database in use (e.g. the "
+        "demo's), or auto: the bench warehouse when it is built, else the database in use",
+    )
+    p.add_argument("--requests", type=int, default=10_000, help="--api: requests (10,000)")
+    p.add_argument("--clients", type=int, default=16, help="--api: concurrent clients (16)")
+    p.add_argument("--workers", type=int, default=2, help="--api: server processes (2)")
     p.add_argument("--cli", help="--steady: another checkout's storytime-analytics (compare)")
     p.add_argument("--project", help="--steady: that checkout's folder (its dbt target/)")
     p.set_defaults(handler=run_bench)
 
 
+def api_warehouse(choice: str) -> tuple[db.Target, str]:
+    """The warehouse `bench --api` loads, and its label."""
+    server = db.resolve()
+    if choice == "bench" or (choice == "auto" and _ready(server, BENCH_DATABASE, "bench_ready")):
+        return prepare(server), BENCH_DATABASE
+    return server, server.params.get("dbname", "current")
+
+
 def run_bench(args) -> int:
-    if args.steady:
+    if args.api:
+        from . import api_bench
+
+        target, label = api_warehouse(args.warehouse)
+        api_bench.run(target, label, args.requests, args.clients, args.workers)
+    elif args.steady:
         steady(args.children, args.cli, args.project)
     elif args.growth:
         growth(min(args.repeat, 2))

@@ -450,12 +450,23 @@ def register_serve(sub) -> None:
     p.add_argument(
         "--pool-size", type=int, default=8, help="database connections in the pool (default 8)"
     )
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    p.add_argument("--quiet", action="store_true", help="no access log")
     p.set_defaults(handler=run_serve)
 
 
 def run_serve(args) -> int:
     from . import api_server
 
+    if args.workers < 1:
+        raise StorytimeError(f"--workers must be at least 1, not {args.workers}")
     if args.pool_size < 1:
         raise StorytimeError(f"--pool-size must be at least 1, not {args.pool_size}")
-    return api_server.serve(db.resolve(), args.host, args.port, pool_size=args.pool_size)
+    return api_server.serve(
+        db.resolve(),
+        args.host,
+        args.port,
+        pool_size=args.pool_size,
+        log_requests=not args.quiet,
+        workers=args.workers,
+    )
