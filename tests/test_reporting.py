@@ -668,3 +668,48 @@ def test_database_failure_is_503(server):
 
 def test_usage_report_data_tests(built):
     dbt_invoke.invoke(built.target, ["test", "--select", "usage_report"], quiet=True)
+
+
+@pytest.mark.parametrize("schema", [None, "storytime_custom"])
+def test_relations_follow_dbts_schema_rule(built, monkeypatch, schema):
+    """relations.model_schema (what the runner reads) is where dbt builds every model,
+    with STORYTIME_SCHEMA unset or set."""
+    from storytime_analytics import privacy, relations
+
+    if schema:
+        monkeypatch.setenv("STORYTIME_SCHEMA", schema)
+    else:
+        monkeypatch.delenv("STORYTIME_SCHEMA", raising=False)
+    models = relations._model_folders()
+    parsed = {r.name: r.schema for r in privacy.project_relations(built.target) if r.name in models}
+    assert {"child_book_activity_days", "daily_scope_activity", "stg_app__books"} <= set(parsed)
+    assert {name: relations.model_schema(name) for name in parsed} == parsed
+    assert relations.function("analytics_document").as_string() == (
+        f'"{schema or "analytics"}"."analytics_document"'
+    )
+
+
+def test_range_functions_give_counts_to_publisher_reader(built):
+    """publisher_reader runs the functions (SECURITY DEFINER) without reading the per-child
+    marts they read."""
+    with built.target.connect() as conn:
+        conn.execute("set role publisher_reader")
+        document = conn.execute(
+            "select * from analytics.analytics_document('2026-02-03', '2026-02-10', 'books', 1)"
+        ).fetchall()
+        report = conn.execute(
+            "select * from analytics.usage_report_range('2026-02-01', '2026-02-28', 10, null)"
+        ).fetchall()
+        readable = [
+            conn.execute(
+                "select has_table_privilege(%s, 'select')", (f"analytics.{name}",)
+            ).fetchone()[0]
+            for name in ("child_book_activity_days", "child_activity_months")
+        ]
+        conn.execute("reset role")
+    assert (
+        document[-1][0] is None
+        and document[-1][3] == BOOK_1_FEB_3_10["summary"]["total_unique_children"]
+    )
+    assert [row[0] for row in report] == [1]
+    assert readable == [False, False]

@@ -143,8 +143,8 @@ def parse_id(text: str, what: str) -> int:
     return int(text)
 
 
-# The catalogue marts that name every book and publisher (one row per book; one per
-# publisher and dashboard window), so an unknown id is a 404 and a known, idle one zeros.
+# The catalogue marts that name every book and publisher (one row each), so an unknown
+# id is a 404 and a known, idle one zeros.
 _CATALOGUE = {"book": "book_panel_summary", "publisher": "publisher_panel_summary"}
 
 
