@@ -8,7 +8,7 @@
     config(
         materialized='table',
         indexes=[
-            {'columns': ['scope_kind', 'scope_id', 'month_start', 'child_profile_id', 'active_days_mask']},
+            {'columns': ['scope_kind', 'scope_id', 'month_start', 'active_days_mask', 'previous_active_date']},
         ],
     )
 }}
@@ -58,6 +58,21 @@ month_days as (
 
 ),
 
+month_masks as (
+
+    select
+        scope_kind,
+        scope_id,
+        child_profile_id,
+        month_start,
+        -- the days are distinct (scoped_days), so the sum is a bitwise or
+        sum(power(2, {{ dbt.datediff('month_start', 'activity_date', 'day') }})) as active_days_mask,
+        max(activity_date) as last_active_date
+    from month_days
+    group by scope_kind, scope_id, child_profile_id, month_start
+
+),
+
 final as (
 
     select
@@ -68,13 +83,16 @@ final as (
 
         -- dates
         month_start,
+        -- the child's last active day in the scope before this month: a range counts the
+        -- child in the first of its months whose mask meets it
+        lag(last_active_date) over (
+            partition by scope_kind, scope_id, child_profile_id order by month_start
+        ) as previous_active_date,
 
-        -- numerics: the days are distinct (scoped_days), so the sum is a bitwise or
-        cast(sum(power(2, {{ dbt.datediff('month_start', 'activity_date', 'day') }})) as bigint)
-            as active_days_mask
+        -- numerics
+        cast(active_days_mask as bigint) as active_days_mask
 
-    from month_days
-    group by scope_kind, scope_id, child_profile_id, month_start
+    from month_masks
 
 )
 

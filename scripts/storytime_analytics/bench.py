@@ -593,7 +593,10 @@ def register_bench(sub) -> None:
     )
     p.add_argument("--requests", type=int, default=10_000, help="--api: requests (10,000)")
     p.add_argument("--clients", type=int, default=16, help="--api: concurrent clients (16)")
-    p.add_argument("--workers", type=int, default=2, help="--api: server processes (2)")
+    p.add_argument("--workers", type=int, default=1, help="--api: server processes (1)")
+    p.add_argument(
+        "--pool-size", type=int, default=4, help="--api: connections per server process (4)"
+    )
     p.add_argument("--cli", help="--steady: another checkout's storytime-analytics (compare)")
     p.add_argument("--project", help="--steady: that checkout's folder (its dbt target/)")
     p.set_defaults(handler=run_bench)
@@ -612,7 +615,7 @@ def run_bench(args) -> int:
         from . import api_bench
 
         target, label = api_warehouse(args.warehouse)
-        api_bench.run(target, label, args.requests, args.clients, args.workers)
+        api_bench.run(target, label, args.requests, args.clients, args.workers, args.pool_size)
     elif args.steady:
         steady(args.children, args.cli, args.project)
     elif args.growth:
