@@ -29,10 +29,10 @@ from .errors import InfrastructureFailure
 
 REQUESTS = 10_000
 CLIENTS = 16
-# uvicorn worker processes, and connections per worker: on 2 cores shared with
-# PostgreSQL, few connections (requests wait for one in the pool, not in the CPU queue)
-WORKERS = 1
-POOL_SIZE = 4
+# uvicorn worker processes (one per core) and connections per worker: on 2 cores shared
+# with PostgreSQL, few connections (requests wait for one in the pool, not in the CPU queue)
+WORKERS = 2
+POOL_SIZE = 3
 RANGE_DAYS = (7, 30, 365)
 KINDS = ("platform", "books", "publishers")
 A = "/admin/api/v1/analytics"

@@ -593,9 +593,9 @@ def register_bench(sub) -> None:
     )
     p.add_argument("--requests", type=int, default=10_000, help="--api: requests (10,000)")
     p.add_argument("--clients", type=int, default=16, help="--api: concurrent clients (16)")
-    p.add_argument("--workers", type=int, default=1, help="--api: server processes (1)")
+    p.add_argument("--workers", type=int, default=2, help="--api: server processes (2)")
     p.add_argument(
-        "--pool-size", type=int, default=4, help="--api: connections per server process (4)"
+        "--pool-size", type=int, default=3, help="--api: connections per server process (3)"
     )
     p.add_argument("--cli", help="--steady: another checkout's storytime-analytics (compare)")
     p.add_argument("--project", help="--steady: that checkout's folder (its dbt target/)")
