@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import io
 import json
-import threading
+import os
+import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from contextlib import contextmanager, redirect_stdout
@@ -30,7 +33,7 @@ from decimal import Decimal as D
 
 import pytest
 import yaml
-from storytime_analytics import api_server, cli, dbt_invoke, reporting
+from storytime_analytics import StorytimeError, api_server, cli, dbt_invoke, reporting
 
 from .scenarios.catalog import SCENARIOS, asset, at, book, day, event
 from .support import Warehouse
@@ -81,16 +84,13 @@ def built(server):
 
 
 @contextmanager
-def running(target):
-    srv = api_server.make_server(target, "127.0.0.1", 0, log_requests=False)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_address[1]}"
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(10)
+def running(target, tokens=None, pool_timeout=10.0):
+    """The FastAPI application on uvicorn, on a free loopback port, in a thread."""
+    app = api_server.create_app(
+        target, tokens or api_server.Tokens(), pool_size=4, pool_timeout=pool_timeout
+    )
+    with api_server.RunningServer(app) as srv:
+        yield srv.url
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +99,9 @@ def base_url(built):
         yield url
 
 
-def get(url: str, method: str = "GET") -> tuple[int, str, bytes]:
-    request = urllib.request.Request(url, method=method)
+def get(url: str, method: str = "GET", token: str | None = None) -> tuple[int, str, bytes]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(url, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.headers["Content-Type"], response.read()
@@ -108,8 +109,8 @@ def get(url: str, method: str = "GET") -> tuple[int, str, bytes]:
         return exc.code, exc.headers["Content-Type"], exc.read()
 
 
-def get_json(url: str) -> tuple[int, dict]:
-    status, content_type, body = get(url)
+def get_json(url: str, token: str | None = None) -> tuple[int, dict]:
+    status, content_type, body = get(url, token=token)
     assert content_type.startswith("application/json"), content_type
     return status, json.loads(body)
 
@@ -425,12 +426,160 @@ def test_read_only_methods_and_openapi(base_url):
         f"{A}/platform/lifecycle",
         "/admin/api/v1/openapi.yaml",
     }
-    item = spec["components"]["schemas"]["Lifecycle"]["properties"]["data"]["items"]
+    schemas = spec["components"]["schemas"]
+    item = schemas["Lifecycle"]["properties"]["data"]["items"]
+    item = schemas[item["$ref"].rsplit("/", 1)[-1]] if "$ref" in item else item
     assert set(item["properties"]) == set(LIFECYCLE_FEB_26_28[0])
     assert set(spec["components"]["schemas"]["Day"]["properties"]) == set(day_entry(1))
     assert set(spec["components"]["schemas"]["Summary"]["properties"]) == set(
         summary(0, 0, 0, 0, None)
     )
+
+
+def test_openapi_is_generated_from_the_code(base_url):
+    """The YAML and the JSON are the same document, FastAPI's, with every status."""
+    _, _, body = get(f"{base_url}/admin/api/v1/openapi.yaml")
+    status, content_type, json_body = get(f"{base_url}/admin/api/v1/openapi.json")
+    assert status == 200 and content_type.startswith("application/json")
+    assert yaml.safe_load(body) == json.loads(json_body)
+    book = yaml.safe_load(body)["paths"][f"{A}/books/{{id}}"]
+    assert list(book) == ["get"]  # HEAD is served, not a second operation
+    assert {"200", "400", "401", "403", "404", "503"} <= set(book["get"]["responses"])
+    assert {p["name"] for p in book["get"]["parameters"]} == {"id", "start", "end"}
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"])
+def test_every_other_method_is_a_json_405(base_url, method):
+    status, content_type, body = get(
+        f"{base_url}{A}/platform?start=2026-02-03&end=2026-02-04", method
+    )
+    assert status == 405 and content_type.startswith("application/json")
+    assert "only GET" in json.loads(body)["error"]
+
+
+def test_long_url_unknown_path_and_encoded_id_are_json(base_url):
+    status, document = get_json(
+        f"{base_url}{A}/platform?start=2026-02-03&end=2026-02-04&x={'a' * 9000}"
+    )
+    assert status == 414 and "longer than" in document["error"]
+    status, document = get_json(f"{base_url}/admin/api/v1/nothing")
+    assert status == 404 and "no such resource" in document["error"]
+    _, plain = get_json(f"{base_url}{A}/books/1?start=2026-02-03&end=2026-02-10")
+    status, encoded = get_json(f"{base_url}{A}/books/%31?start=2026-02-03&end=2026-02-10")
+    assert status == 200 and encoded == plain == BOOK_1_FEB_3_10
+
+
+ADMIN = "admin-token-0123456789abcdef"
+PUBLISHER_10 = "publisher-10-token-0123456789"
+
+
+@pytest.fixture(scope="module")
+def secured_url(built):
+    tokens = api_server.Tokens(admin=(ADMIN,), publishers=((PUBLISHER_10, 10),))
+    with running(built.target, tokens) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "status"),
+    [
+        (f"{A}/platform?start=2026-02-03&end=2026-02-10", None, 401),
+        (f"{A}/platform?start=2026-02-03&end=2026-02-10", "wrong-token-0123456789", 401),
+        (f"{A}/platform", None, 401),  # no token before a bad range
+        (f"{A}/platform?start=2026-02-03&end=2026-02-10", ADMIN, 200),
+        (f"{A}/books/1/retention", ADMIN, 200),
+        (f"{A}/platform/lifecycle?start=2026-02-26&end=2026-02-28", ADMIN, 200),
+        (f"{A}/books/3?start=2026-02-03&end=2026-02-10", ADMIN, 200),
+        (f"{A}/publishers/11?start=2026-02-03&end=2026-02-04", ADMIN, 200),
+        # publisher 10 (book 1): its publisher and its books only
+        (f"{A}/publishers/10?start=2026-02-03&end=2026-02-10", PUBLISHER_10, 200),
+        (f"{A}/books/1?start=2026-02-03&end=2026-02-10", PUBLISHER_10, 200),
+        (f"{A}/books/%31?start=2026-02-03&end=2026-02-10", PUBLISHER_10, 200),
+        (f"{A}/books/3?start=2026-02-03&end=2026-02-10", PUBLISHER_10, 403),
+        (f"{A}/books/999?start=2026-02-03&end=2026-02-10", PUBLISHER_10, 403),
+        (f"{A}/publishers/11?start=2026-02-03&end=2026-02-04", PUBLISHER_10, 403),
+        (f"{A}/platform?start=2026-02-03&end=2026-02-10", PUBLISHER_10, 403),
+        (f"{A}/platform/lifecycle?start=2026-02-26&end=2026-02-28", PUBLISHER_10, 403),
+        (f"{A}/books/1/retention", PUBLISHER_10, 403),
+        (f"{A}/books/1?start=2026-02-10&end=2026-02-03", PUBLISHER_10, 400),
+    ],
+)
+def test_tokens_and_publisher_scope(secured_url, path, token, status):
+    got, document = get_json(secured_url + path, token)
+    assert got == status, document
+    if status == 200:
+        assert "error" not in document
+    else:
+        assert list(document) == ["error"]
+
+
+def test_publisher_token_reads_the_admin_document(secured_url):
+    path = f"{A}/books/1?start=2026-02-03&end=2026-02-10"
+    assert get_json(secured_url + path, PUBLISHER_10) == get_json(secured_url + path, ADMIN)
+    assert get_json(secured_url + path, PUBLISHER_10)[1] == BOOK_1_FEB_3_10
+    status, _, _ = get(f"{secured_url}/admin/api/v1/openapi.yaml")
+    assert status == 200  # the description holds no data
+
+
+def test_tokens_from_the_environment_and_a_file(tmp_path):
+    tokens_file = tmp_path / "tokens"
+    tokens_file.write_text(
+        "# API tokens\nadmin file-admin-0123456789abc\npublisher 11 file-pub-11-0123456789\n"
+    )
+    tokens = api_server.load_tokens(
+        {
+            api_server.ADMIN_TOKEN_VAR: ADMIN,
+            api_server.PUBLISHER_TOKENS_VAR: f"10:{PUBLISHER_10}",
+            api_server.TOKENS_FILE_VAR: str(tokens_file),
+        }
+    )
+    assert tokens.principal(ADMIN).admin and tokens.principal("file-admin-0123456789abc").admin
+    assert tokens.principal(PUBLISHER_10) == api_server.Principal(admin=False, publisher_id=10)
+    assert tokens.principal("file-pub-11-0123456789").publisher_id == 11
+    assert tokens.principal("nobody-0123456789abcdef") is None
+    assert not api_server.load_tokens({}).configured
+    for bad in (
+        {api_server.PUBLISHER_TOKENS_VAR: "ten:abcdefghijklmnopqrs"},
+        {api_server.ADMIN_TOKEN_VAR: "short"},
+    ):
+        with pytest.raises(StorytimeError):
+            api_server.load_tokens(bad)
+
+
+def test_serve_refuses_a_public_address_without_tokens(built):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYTIME_API_")}
+    env.pop("STORYTIME_DATABASE_URL", None)
+    env.update(built.target.env())
+    command = [sys.executable, "-m", "storytime_analytics.cli", "serve", "--host", "0.0.0.0"]
+    done = subprocess.run(
+        [*command, "--port", "0"], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "refusing to listen on 0.0.0.0 without API tokens" in lines[0]
+
+
+def test_serve_answers_as_a_process(built):
+    """`storytime-analytics serve` itself: a uvicorn process with the configured tokens."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYTIME_API_")}
+    env.pop("STORYTIME_DATABASE_URL", None)
+    env.update(built.target.env())
+    env[api_server.ADMIN_TOKEN_VAR] = ADMIN
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storytime_analytics.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert "serving /admin/api/v1" in proc.stdout.readline()
+        url = f"http://127.0.0.1:{port}{A}/books/1?start=2026-02-03&end=2026-02-10"
+        assert get_json(url)[0] == 401
+        assert get_json(url, ADMIN) == (200, BOOK_1_FEB_3_10)
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 # Book 1's plays reached (highest position of 300 s): 10 (3.33 %), 20 (6.67 %), 45 (15 %),
@@ -509,7 +658,7 @@ def test_retention_and_lifecycle_errors(base_url, path, status, fragment):
 
 
 def test_database_failure_is_503(server):
-    with running(server.with_database("storytime_test_no_such_database")) as url:
+    with running(server.with_database("storytime_test_no_such_database"), pool_timeout=2) as url:
         status, document = get_json(f"{url}{A}/platform?start=2026-02-03&end=2026-02-04")
         assert status == 503 and "cannot connect" in document["error"]
         for path in ("books/1/retention", "platform/lifecycle?start=2026-02-03&end=2026-02-04"):
@@ -519,3 +668,48 @@ def test_database_failure_is_503(server):
 
 def test_usage_report_data_tests(built):
     dbt_invoke.invoke(built.target, ["test", "--select", "usage_report"], quiet=True)
+
+
+@pytest.mark.parametrize("schema", [None, "storytime_custom"])
+def test_relations_follow_dbts_schema_rule(built, monkeypatch, schema):
+    """relations.model_schema (what the runner reads) is where dbt builds every model,
+    with STORYTIME_SCHEMA unset or set."""
+    from storytime_analytics import privacy, relations
+
+    if schema:
+        monkeypatch.setenv("STORYTIME_SCHEMA", schema)
+    else:
+        monkeypatch.delenv("STORYTIME_SCHEMA", raising=False)
+    models = relations._model_folders()
+    parsed = {r.name: r.schema for r in privacy.project_relations(built.target) if r.name in models}
+    assert {"child_book_activity_days", "daily_scope_activity", "stg_app__books"} <= set(parsed)
+    assert {name: relations.model_schema(name) for name in parsed} == parsed
+    assert relations.function("analytics_document").as_string() == (
+        f'"{schema or "analytics"}"."analytics_document"'
+    )
+
+
+def test_range_functions_give_counts_to_publisher_reader(built):
+    """publisher_reader runs the functions (SECURITY DEFINER) without reading the per-child
+    marts they read."""
+    with built.target.connect() as conn:
+        conn.execute("set role publisher_reader")
+        document = conn.execute(
+            "select * from analytics.analytics_document('2026-02-03', '2026-02-10', 'books', 1)"
+        ).fetchall()
+        report = conn.execute(
+            "select * from analytics.usage_report_range('2026-02-01', '2026-02-28', 10, null)"
+        ).fetchall()
+        readable = [
+            conn.execute(
+                "select has_table_privilege(%s, 'select')", (f"analytics.{name}",)
+            ).fetchone()[0]
+            for name in ("child_book_activity_days", "child_activity_months")
+        ]
+        conn.execute("reset role")
+    assert (
+        document[-1][0] is None
+        and document[-1][3] == BOOK_1_FEB_3_10["summary"]["total_unique_children"]
+    )
+    assert [row[0] for row in report] == [1]
+    assert readable == [False, False]

@@ -69,7 +69,7 @@ final as (
         cast(coalesce(play_totals.total_views, 0) as integer) as total_views,
         cast(coalesce(play_totals.plays_with_duration, 0) as integer) as plays_with_duration,
         cast(coalesce(play_totals.valid_plays, 0) as integer) as valid_plays,
-        cast(coalesce(watch_totals.watched_seconds, 0) / 60 as numeric(14, 2)) as total_minutes_watched,
+        {{ storytime.minutes_from_seconds('coalesce(watch_totals.watched_seconds, 0)', 14) }} as total_minutes_watched,
         cast(coalesce(play_totals.completion_count, 0) as integer) as completion_count,
         {{ storytime.completion_rate('play_totals.completion_count', 'play_totals.plays_with_duration') }}
             as completion_rate,

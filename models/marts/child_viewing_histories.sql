@@ -88,7 +88,7 @@ final as (
 
         -- numerics
         cast(coalesce(play_totals.total_views, 0) as integer) as total_views,
-        cast(activity_totals.watched_seconds / 60 as numeric(8, 2)) as total_minutes_watched,
+        {{ storytime.minutes_from_seconds('activity_totals.watched_seconds', 8) }} as total_minutes_watched,
         cast(coalesce(play_totals.completed_count, 0) as integer) as completed_count,
         cast(coalesce(activity_totals.highest_position_seconds, 0) as integer) as highest_position_seconds,
 

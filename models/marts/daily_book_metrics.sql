@@ -76,7 +76,7 @@ final as (
         -- numerics
         cast(event_totals.total_play_starts as integer) as total_play_starts,
         cast(event_totals.total_play_ends as integer) as total_play_ends,
-        cast(event_totals.watched_seconds / 60 as numeric(10, 2)) as total_minutes_watched,
+        {{ storytime.minutes_from_seconds('event_totals.watched_seconds', 10) }} as total_minutes_watched,
         cast(event_totals.unique_children as integer) as unique_children,
         cast(coalesce(play_totals.completion_count, 0) as integer) as completion_count,
         play_totals.average_watch_percentage,

@@ -67,7 +67,7 @@ final as (
 
         -- numerics
         cast(coalesce(activity.total_play_starts, 0) as integer) as total_play_starts,
-        cast(coalesce(activity.watched_seconds, 0) / 60 as numeric(12, 2)) as total_minutes_watched,
+        {{ storytime.minutes_from_seconds('coalesce(activity.watched_seconds, 0)', 12) }} as total_minutes_watched,
         cast(coalesce(activity.unique_children, 0) as integer) as unique_children,
         cast(coalesce(activity.unique_parents, 0) as integer) as unique_parents,
         cast(coalesce(activity.active_books, 0) as integer) as active_books,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from psycopg import sql
 
-from . import db, dbt_invoke, generate, pipeline, runlog
+from . import db, dbt_invoke, generate, pipeline, relations, runlog
 from .errors import InfrastructureFailure
 from .summary import format_table
 
@@ -83,7 +83,9 @@ def _ready(server: db.Target, name: str, marker: str) -> bool:
     if not _exists(server, name):
         return False
     with server.with_database(name).connect() as conn:
-        marked = conn.execute("select to_regclass(%s)", (f"analytics_ops.{marker}",)).fetchone()
+        marked = conn.execute(
+            "select to_regclass(%s)", (f"{relations.ops_schema()}.{marker}",)
+        ).fetchone()
     return marked[0] is not None
 
 
@@ -100,7 +102,11 @@ def prepare(server: db.Target) -> db.Target:
         conn.execute(sql.SQL("analyze {}").format(db.source_table("usage_events")))
     pipeline.backfill(target, FIRST_DAY, LAST_DAY, chunk_days=8)
     with target.connect() as conn:
-        conn.execute("create table analytics_ops.bench_ready (ready_at timestamptz default now())")
+        conn.execute(
+            sql.SQL("create table {} (ready_at timestamptz default now())").format(
+                sql.Identifier(relations.ops_schema(), "bench_ready")
+            )
+        )
     return target
 
 
@@ -185,27 +191,59 @@ NAIVE_REPORT = """
 MART_REPORT = """
     select book_id, sum(total_play_starts) as play_starts, sum(total_play_ends) as play_ends,
            sum(total_minutes_watched) as minutes
-    from analytics.daily_book_metrics
+    from {daily_book_metrics}
     where metric_date between %(first)s and %(last)s
     group by book_id order by minutes desc
 """
-DASHBOARD = {
-    "platform today": """select total_minutes_watched, unique_children
-        from analytics.daily_platform_metrics where metric_date = %(last)s""",
-    "7-day trend": """select sum(total_minutes_watched) filter (where metric_date > %(last)s - 7),
-               sum(total_minutes_watched) filter (where metric_date <= %(last)s - 7)
-        from analytics.daily_platform_metrics where metric_date > %(last)s - 14""",
-    "top 5 by minutes": """select book_id, sum(total_minutes_watched) as minutes
-        from analytics.daily_book_metrics where metric_date > %(last)s - 7
-        group by book_id order by minutes desc limit 5""",
-    "top 5 by completion": """select book_id, completion_rate from analytics.book_engagement
-        where total_views >= 20 order by completion_rate desc, book_id limit 5""",
-    "book 30-day chart": """select metric_date, total_minutes_watched
-        from analytics.daily_book_metrics
-        where book_id = %(book)s and metric_date > %(last)s - 30 order by metric_date""",
-    "drop-off histogram": """select bucket_percent, session_count
-        from analytics.book_dropoff_buckets where book_id = %(book)s order by bucket_percent""",
-}
+
+
+def dashboard_reads(book: int, publisher: int, first: dt.date, last: dt.date) -> dict:
+    """What the dashboard (dashboard.load) and the JSON API (reporting) actually run, by
+    name: each a function of a connection. dashboard_p95_ms is their p95."""
+    from . import dashboard, reporting
+
+    reads = {
+        f"dashboard: {name}": (lambda conn, n=name: dashboard.read_platform(conn, n))
+        for name in dashboard.PLATFORM_READS
+    }
+    reads.update(
+        {
+            f"dashboard: book {name}": (lambda conn, n=name: dashboard.read_book(conn, n, book))
+            for name in dashboard.BOOK_READS
+        }
+    )
+    reads.update(
+        {
+            "api: platform 30 days": lambda conn: reporting.platform_document(conn, first, last),
+            "api: book 30 days": lambda conn: reporting.book_document(conn, book, first, last),
+            "api: publisher 30 days": lambda conn: reporting.publisher_document(
+                conn, publisher, first, last
+            ),
+            "api: book retention": lambda conn: reporting.retention_document(conn, book),
+            "api: lifecycle 30 days": lambda conn: reporting.lifecycle_document(conn, first, last),
+        }
+    )
+    return reads
+
+
+def read_seconds(target: db.Target, read, repeat: int) -> list[float]:
+    """One read (a function of a connection) timed `repeat` times after a warm-up, each in
+    its own read-only REPEATABLE READ transaction on one kept connection, as the API's
+    pooled connections read."""
+    import psycopg
+
+    out = []
+    with target.connect() as conn:
+        conn.read_only = True
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with conn.transaction():
+            read(conn)  # warm: the session's plans
+        for _ in range(repeat):
+            began = time.perf_counter()
+            with conn.transaction():
+                read(conn)
+            out.append(time.perf_counter() - began)
+    return out
 
 
 def day_events(target: db.Target, day: dt.date) -> int:
@@ -235,9 +273,12 @@ def run(repeat: int = 3) -> str:
     end = day_bounds(BENCH_DAY)[1]
     events = day_events(target, BENCH_DAY)
     with target.connect() as conn:
-        book = conn.execute(
-            "select book_id from analytics.book_engagement order by total_views desc limit 1"
-        ).fetchone()[0]
+        book, publisher = conn.execute(
+            sql.SQL(
+                "select book_id, publisher_id from {} where publisher_id is not null "
+                "order by total_views desc limit 1"
+            ).format(relations.relation("book_engagement"))
+        ).fetchone()
     params = {
         "start": day_bounds(BENCH_DAY - dt.timedelta(days=29))[0],
         "end": end,
@@ -258,13 +299,17 @@ def run(repeat: int = 3) -> str:
     naive_report = sql.SQL(NAIVE_REPORT).format(events=db.source_table("usage_events"))
     naive = query_seconds(target, naive_report, params, repeat)
     rows.append(("naive 30-day report from raw events", naive))
-    mart = query_seconds(target, MART_REPORT, params, 10 * repeat)
+    mart_report = sql.SQL(MART_REPORT).format(
+        daily_book_metrics=relations.relation("daily_book_metrics")
+    )
+    mart = query_seconds(target, mart_report, params, 10 * repeat)
     rows.append(("30-day report from daily_book_metrics", mart))
     dashboard: list[float] = []
-    for name, query in DASHBOARD.items():
-        timings = query_seconds(target, query, params, 20)
+    reads = dashboard_reads(book, publisher, params["first"], params["last"])
+    for name, read in reads.items():
+        timings = read_seconds(target, read, 20)
         dashboard += timings
-        rows.append((f"dashboard: {name}", timings))
+        rows.append((name, timings))
 
     table = [
         (name, len(t), f"{statistics.median(t):.3f}", f"{min(t):.3f}", f"{max(t):.3f}")
@@ -312,7 +357,9 @@ def prepare_growth(server: db.Target) -> db.Target:
     pipeline.backfill(target, first, last, chunk_days=3)
     with target.connect() as conn:
         conn.execute(
-            "create table analytics_ops.bench_growth_ready (ready_at timestamptz default now())"
+            sql.SQL("create table {} (ready_at timestamptz default now())").format(
+                sql.Identifier(relations.ops_schema(), "bench_growth_ready")
+            )
         )
     return target
 
@@ -390,8 +437,14 @@ def prepare_steady(server: db.Target, children: int) -> db.Target:
         conn.execute(sql.SQL("create table {} as select * from {}").format(incoming, events))
         conn.execute(sql.SQL("create index on {} (created_at)").format(incoming))
         conn.execute(sql.SQL("truncate {}").format(events))
-        conn.execute("create schema if not exists analytics_ops")
-        conn.execute("create table analytics_ops.bench_steady_ready (ready_at timestamptz)")
+        conn.execute(
+            sql.SQL("create schema if not exists {}").format(sql.Identifier(relations.ops_schema()))
+        )
+        conn.execute(
+            sql.SQL("create table {} (ready_at timestamptz)").format(
+                sql.Identifier(relations.ops_schema(), "bench_steady_ready")
+            )
+        )
     return target
 
 
@@ -535,13 +588,44 @@ def register_bench(sub) -> None:
         default=220_000,
         help="--steady: children (about 23 events each a day; default ~5 M events a day)",
     )
+    p.add_argument(
+        "--api",
+        action="store_true",
+        help="instead: a bounded load on the JSON API (10,000 requests, 16 clients; one line)",
+    )
+    p.add_argument(
+        "--warehouse",
+        choices=("auto", "bench", "current"),
+        default="auto",
+        help="--api: the bench warehouse (storytime_bench), the database in use (e.g. the "
+        "demo's), or auto: the bench warehouse when it is built, else the database in use",
+    )
+    p.add_argument("--requests", type=int, default=10_000, help="--api: requests (10,000)")
+    p.add_argument("--clients", type=int, default=16, help="--api: concurrent clients (16)")
+    p.add_argument("--workers", type=int, default=2, help="--api: server processes (2)")
+    p.add_argument(
+        "--pool-size", type=int, default=3, help="--api: connections per server process (3)"
+    )
     p.add_argument("--cli", help="--steady: another checkout's storytime-analytics (compare)")
     p.add_argument("--project", help="--steady: that checkout's folder (its dbt target/)")
     p.set_defaults(handler=run_bench)
 
 
+def api_warehouse(choice: str) -> tuple[db.Target, str]:
+    """The warehouse `bench --api` loads, and its label."""
+    server = db.resolve()
+    if choice == "bench" or (choice == "auto" and _ready(server, BENCH_DATABASE, "bench_ready")):
+        return prepare(server), BENCH_DATABASE
+    return server, server.params.get("dbname", "current")
+
+
 def run_bench(args) -> int:
-    if args.steady:
+    if args.api:
+        from . import api_bench
+
+        target, label = api_warehouse(args.warehouse)
+        api_bench.run(target, label, args.requests, args.clients, args.workers, args.pool_size)
+    elif args.steady:
         steady(args.children, args.cli, args.project)
     elif args.growth:
         growth(min(args.repeat, 2))

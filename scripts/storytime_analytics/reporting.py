@@ -6,25 +6,23 @@
   document of product spec 6.2, the same function the HTTP server (`serve`,
   api_server.py) calls for GET /admin/api/v1/analytics/...
 
-Only aggregated relations are read, never raw events: `usage_report` and
-`daily_book_metrics` for the per-day counts, and, for the figures that cannot be added up
-over days, two per-day/per-play aggregates in the intermediate schema, queried with
-count(distinct) / sum / avg so that no child id leaves the database:
+Only published marts are read, and every figure is computed in the database by SQL that
+dbt creates from the project's rule macros; this module composes no metric SQL. The
+per-day figures come from the marts; the figures over a range that cannot be added up
+over days come from two functions every dbt run creates in the marts' schema
+(macros/operations/create_rule_functions.sql), SECURITY DEFINER over the per-child mart
+child_book_activity_days, returning counts only:
 
-- unique children over a range: count(distinct child_profile_id) of
-  `int_child_book_days` over the range (a child active on two days counts once), never a
-  sum of the daily figures;
-- minutes over a range: the exact seconds of `int_child_book_days` over the range,
-  divided by 60 and rounded once (DECISIONLOG 5), not a sum of rounded days, so a range
-  total can differ from the sum of its days by a few hundredths;
-- average watch percentage over a range: the mean over the plays begun in the range with
-  a known percentage (`int_plays`), exactly the daily definition applied to the range,
-  rounded to 2 places; not a mean of daily means;
-- completion rate: completions / plays with a known duration (both additive), 3 decimals,
-  null when no play had a known duration: the database function `completion_rate()`,
-  which every dbt run creates in the marts' schema from the project's one definition
-  (macros/rules/completion_rate.sql), so no rate is computed here.
+- `analytics_document(first, last, scope, id)`: the JSON document's days and range row:
+  play starts and completions (daily_book_metrics), children distinct over the range (a
+  child active on two days counts once), minutes from the range's exact seconds rounded
+  once (macro minutes_from_seconds; DECISIONLOG 5), and the completion rate of the sums
+  (macro completion_rate);
+- `usage_report_range(first, last, publisher, book)`: the report's rows, the same figures
+  per book plus the mean watch percentage of the plays begun in the range (macro
+  mean_percentage over the mart's percentage sums and counts: not a mean of daily means).
 
+Relations are named by relations.relation (dbt's schema rule), never re-typed here.
 A book's rows belong to the publisher it had on each day (daily_book_metrics), so a
 publisher filter or document counts a book only on the days the book was theirs.
 Every query is parameterised and runs in a read-only, repeatable-read transaction (one
@@ -47,7 +45,7 @@ from decimal import Decimal
 import psycopg
 from psycopg import sql
 
-from . import StorytimeError, db
+from . import StorytimeError, db, relations
 from .dates import parse_date
 from .errors import InfrastructureFailure
 from .summary import format_table
@@ -85,13 +83,12 @@ class NotFound(StorytimeError):
 
 
 def schemas() -> tuple[str, str, str]:
-    """(marts, staging, intermediate): the profile's schema and dbt's custom-schema suffixes."""
-    base = os.environ.get("STORYTIME_SCHEMA", "analytics")
-    return base, f"{base}_staging", f"{base}_intermediate"
-
-
-def _relation(schema: str, name: str) -> sql.Identifier:
-    return sql.Identifier(schema, name)
+    """(marts, staging, intermediate) schema names, by dbt's rule (relations.py)."""
+    return (
+        relations.schema_for(None),
+        relations.schema_for("staging"),
+        relations.schema_for("intermediate"),
+    )
 
 
 @contextmanager
@@ -146,12 +143,27 @@ def parse_id(text: str, what: str) -> int:
     return int(text)
 
 
-def _exists(conn: psycopg.Connection, relation: str, column: str, value: int) -> bool:
-    _, staging, _ = schemas()
-    query = sql.SQL("select 1 from {} where {} = %s").format(
-        _relation(staging, relation), sql.Identifier(column)
+# The catalogue marts that name every book and publisher (one row each), so an unknown
+# id is a 404 and a known, idle one zeros.
+_CATALOGUE = {"book": "book_panel_summary", "publisher": "publisher_panel_summary"}
+
+
+def _exists(conn: psycopg.Connection, what: str, value: int) -> bool:
+    query = sql.SQL("select 1 from {} where {} = %s limit 1").format(
+        relations.relation(_CATALOGUE[what]), sql.Identifier(f"{what}_id")
     )
     return conn.execute(query, (value,)).fetchone() is not None
+
+
+def book_publisher(conn: psycopg.Connection, book_id: int) -> int | None:
+    """The publisher a book has now (book_panel_summary), for per-publisher tokens."""
+    row = conn.execute(
+        sql.SQL("select publisher_id from {} where book_id = %s").format(
+            relations.relation("book_panel_summary")
+        ),
+        (book_id,),
+    ).fetchone()
+    return row[0] if row else None
 
 
 # -- rounding -------------------------------------------------------------------------
@@ -164,112 +176,32 @@ def _number(value):
 
 # -- the analytics documents (product spec 6.2) ----------------------------------------
 
-# The book-days a document covers, by the publisher each book had that day.
-_SCOPES = {
-    "platform": sql.SQL("true"),
-    "books": sql.SQL("book_metrics.book_id = %(id)s"),
-    "publishers": sql.SQL("book_metrics.publisher_id = %(id)s"),
-}
-
-_DOCUMENT_SQL = """
-with book_days as (
-
-    select
-        book_metrics.book_id,
-        book_metrics.metric_date,
-        book_metrics.total_play_starts,
-        book_metrics.plays_with_duration,
-        book_metrics.completion_count
-    from {daily_book_metrics} as book_metrics
-    where book_metrics.metric_date between %(first)s and %(last)s and {scope}
-
-),
-
-child_days as (
-
-    select
-        child_book_days.activity_date as metric_date,
-        child_book_days.child_profile_id,
-        child_book_days.watched_seconds
-    from {int_child_book_days} as child_book_days
-    inner join book_days
-        on
-            child_book_days.book_id = book_days.book_id
-            and child_book_days.activity_date = book_days.metric_date
-    where child_book_days.activity_date between %(first)s and %(last)s
-
-),
-
-play_totals as (
-
-    select
-        metric_date,
-        sum(total_play_starts) as play_starts,
-        sum(plays_with_duration) as plays_with_duration,
-        sum(completion_count) as completions
-    from book_days
-    group by grouping sets ((metric_date), ())
-
-),
-
-child_totals as (
-
-    select
-        metric_date,
-        count(distinct child_profile_id) as unique_children,
-        sum(watched_seconds) as watched_seconds
-    from child_days
-    group by grouping sets ((metric_date), ())
-
-),
-
-days as (
-
-    select cast(series.day as date) as metric_date
-    from generate_series(
-        cast(%(first)s as date), cast(%(last)s as date), interval '1 day'
-    ) as series (day)
-
+_DOCUMENT_SQL = "select * from {function}(%(first)s, %(last)s, %(scope)s, %(id)s)"
+# A book's or publisher's document, only if the catalogue has the id (no rows: a 404), in
+# the same statement: one round trip per document.
+_SCOPED_DOCUMENT_SQL = _DOCUMENT_SQL + (
+    " where exists (select from {catalogue} where {column} = %(id)s)"
 )
-
-select
-    days.metric_date,
-    cast(coalesce(play_totals.play_starts, 0) as bigint) as play_starts,
-    cast(coalesce(child_totals.watched_seconds, 0) / 60 as numeric(16, 2)) as minutes_watched,
-    cast(coalesce(child_totals.unique_children, 0) as bigint) as unique_children,
-    cast(coalesce(play_totals.completions, 0) as bigint) as completions,
-    {completion_rate}(play_totals.completions, play_totals.plays_with_duration) as completion_rate
-from days
-left join play_totals on days.metric_date = play_totals.metric_date
-left join child_totals on days.metric_date = child_totals.metric_date
-union all
--- the range (metric_date null): its counts, distinct children and exact minutes over all
--- its days, and the rate of its sums
-select
-    null,
-    cast(coalesce(range_plays.play_starts, 0) as bigint),
-    cast(coalesce(range_children.watched_seconds, 0) / 60 as numeric(16, 2)),
-    cast(coalesce(range_children.unique_children, 0) as bigint),
-    cast(coalesce(range_plays.completions, 0) as bigint),
-    {completion_rate}(range_plays.completions, range_plays.plays_with_duration)
-from (select 1 as one) as range_row
-left join play_totals as range_plays on range_plays.metric_date is null
-left join child_totals as range_children on range_children.metric_date is null
-order by 1 nulls last
-"""
+_CATALOGUE_OF = {"books": "book", "publishers": "publisher"}
 
 
 def _document(
     conn: psycopg.Connection, kind: str, ident: int | None, first: dt.date, last: dt.date
 ) -> dict:
-    marts, _, intermediate = schemas()
-    query = sql.SQL(_DOCUMENT_SQL).format(
-        completion_rate=_relation(marts, "completion_rate"),
-        daily_book_metrics=_relation(marts, "daily_book_metrics"),
-        int_child_book_days=_relation(intermediate, "int_child_book_days"),
-        scope=_SCOPES[kind],
-    )
-    rows = conn.execute(query, {"first": first, "last": last, "id": ident}).fetchall()
+    function = relations.function("analytics_document")
+    if kind in _CATALOGUE_OF:
+        what = _CATALOGUE_OF[kind]
+        query = sql.SQL(_SCOPED_DOCUMENT_SQL).format(
+            function=function,
+            catalogue=relations.relation(_CATALOGUE[what]),
+            column=sql.Identifier(f"{what}_id"),
+        )
+    else:
+        query = sql.SQL(_DOCUMENT_SQL).format(function=function)
+    params = {"first": first, "last": last, "scope": kind, "id": ident}
+    rows = conn.execute(query, params, prepare=True).fetchall()
+    if not rows:
+        raise NotFound(f"no {_CATALOGUE_OF.get(kind, kind)} {ident}")
     *days, (_, total_starts, total_minutes, total_children, total_completions, total_rate) = rows
     data = [
         {
@@ -301,8 +233,6 @@ def platform_document(conn: psycopg.Connection, first: dt.date, last: dt.date) -
 
 def book_document(conn: psycopg.Connection, book_id: int, first: dt.date, last: dt.date) -> dict:
     """GET /admin/api/v1/analytics/books/:id."""
-    if not _exists(conn, "stg_app__books", "book_id", book_id):
-        raise NotFound(f"no book {book_id}")
     return _document(conn, "books", book_id, first, last)
 
 
@@ -311,8 +241,6 @@ def publisher_document(
 ) -> dict:
     """GET /admin/api/v1/analytics/publishers/:id: the publisher's books, children distinct
     across them (a child watching two of its books on a day counts once)."""
-    if not _exists(conn, "stg_app__publishers", "publisher_id", publisher_id):
-        raise NotFound(f"no publisher {publisher_id}")
     return _document(conn, "publishers", publisher_id, first, last)
 
 
@@ -329,11 +257,10 @@ def retention_document(conn: psycopg.Connection, book_id: int) -> dict:
     (book_retention_curve, all time): per 5 % mark the plays that reached it and their
     share of the plays with a known duration and position. No mark for a book without
     such a play."""
-    if not _exists(conn, "stg_app__books", "book_id", book_id):
+    if not _exists(conn, "book", book_id):
         raise NotFound(f"no book {book_id}")
-    marts = schemas()[0]
     query = sql.SQL(_RETENTION_SQL).format(
-        book_retention_curve=_relation(marts, "book_retention_curve")
+        book_retention_curve=relations.relation("book_retention_curve")
     )
     rows = conn.execute(query, {"id": book_id}).fetchall()
     return {
@@ -368,10 +295,9 @@ order by metric_date
 def lifecycle_document(conn: psycopg.Connection, first: dt.date, last: dt.date) -> dict:
     """GET /admin/api/v1/analytics/platform/lifecycle: daily_child_lifecycle over the range,
     one entry per processed date in it (counts only)."""
-    marts = schemas()[0]
     query = sql.SQL(_LIFECYCLE_SQL).format(
         columns=sql.SQL(", ").join(sql.Identifier(c) for c in LIFECYCLE_COLUMNS),
-        daily_child_lifecycle=_relation(marts, "daily_child_lifecycle"),
+        daily_child_lifecycle=relations.relation("daily_child_lifecycle"),
     )
     rows = conn.execute(query, {"first": first, "last": last}).fetchall()
     return {
@@ -417,92 +343,7 @@ def to_json(document) -> str:
 
 # -- the usage report (product spec 3.1) ------------------------------------------------
 
-_REPORT_SQL = """
-with book_days as (
-
-    select * from {usage_report}
-    where {conditions}
-
-),
-
-child_totals as (
-
-    select
-        book_days.book_id,
-        book_days.publisher_id,
-        count(distinct child_book_days.child_profile_id) as unique_children,
-        sum(child_book_days.watched_seconds) as watched_seconds
-    from book_days
-    inner join {int_child_book_days} as child_book_days
-        on
-            book_days.book_id = child_book_days.book_id
-            and book_days.metric_date = child_book_days.activity_date
-    where child_book_days.activity_date between %(first)s and %(last)s
-    group by book_days.book_id, book_days.publisher_id
-
-),
-
-play_totals as (
-
-    select
-        book_days.book_id,
-        book_days.publisher_id,
-        -- snapped to 12 decimals before rounding: see macros/rules/mean_percentage.sql
-        round(avg(plays.watch_percentage), 12) as average_watch_percentage
-    from book_days
-    inner join {int_plays} as plays
-        on
-            book_days.book_id = plays.book_id
-            and book_days.metric_date = plays.play_date
-    where plays.play_date between %(first)s and %(last)s
-    group by book_days.book_id, book_days.publisher_id
-
-),
-
-book_totals as (
-
-    select
-        book_id,
-        publisher_id,
-        title,
-        publisher_name,
-        sum(total_play_starts) as play_starts,
-        sum(total_play_ends) as play_ends,
-        sum(completion_count) as completions,
-        sum(total_plays) as plays,
-        sum(plays_with_duration) as plays_with_duration,
-        sum(valid_plays) as valid_plays
-    from book_days
-    group by book_id, publisher_id, title, publisher_name
-
-)
-
-select
-    book_totals.book_id,
-    book_totals.title,
-    book_totals.publisher_id,
-    book_totals.publisher_name,
-    cast(book_totals.play_starts as bigint),
-    cast(book_totals.play_ends as bigint),
-    cast(coalesce(child_totals.watched_seconds, 0) / 60 as numeric(16, 2)),
-    cast(coalesce(child_totals.unique_children, 0) as bigint),
-    cast(book_totals.completions as bigint),
-    cast(book_totals.plays as bigint),
-    cast(book_totals.plays_with_duration as bigint),
-    cast(book_totals.valid_plays as bigint),
-    cast(round(play_totals.average_watch_percentage, 2) as numeric(5, 2)),
-    {completion_rate}(book_totals.completions, book_totals.plays_with_duration)
-from book_totals
-left join child_totals
-    on
-        book_totals.book_id = child_totals.book_id
-        and book_totals.publisher_id is not distinct from child_totals.publisher_id
-left join play_totals
-    on
-        book_totals.book_id = play_totals.book_id
-        and book_totals.publisher_id is not distinct from play_totals.publisher_id
-order by book_totals.book_id, book_totals.publisher_id nulls first
-"""
+_REPORT_SQL = "select * from {function}(%(first)s, %(last)s, %(publisher_id)s, %(book_id)s)"
 
 
 def usage_report(
@@ -513,20 +354,8 @@ def usage_report(
     book_id: int | None = None,
 ) -> list[dict]:
     """One row per book (and publisher, if the book changed hands in the range) with
-    activity in first..last, as dicts keyed by REPORT_COLUMNS."""
-    marts, _, intermediate = schemas()
-    conditions = [sql.SQL("metric_date between %(first)s and %(last)s")]
-    if publisher_id is not None:
-        conditions.append(sql.SQL("publisher_id = %(publisher_id)s"))
-    if book_id is not None:
-        conditions.append(sql.SQL("book_id = %(book_id)s"))
-    query = sql.SQL(_REPORT_SQL).format(
-        completion_rate=_relation(marts, "completion_rate"),
-        usage_report=_relation(marts, "usage_report"),
-        int_child_book_days=_relation(intermediate, "int_child_book_days"),
-        int_plays=_relation(intermediate, "int_plays"),
-        conditions=sql.SQL(" and ").join(conditions),
-    )
+    activity in first..last, as dicts keyed by REPORT_COLUMNS (usage_report_range())."""
+    query = sql.SQL(_REPORT_SQL).format(function=relations.function("usage_report_range"))
     params = {"first": first, "last": last, "publisher_id": publisher_id, "book_id": book_id}
     rows = conn.execute(query, params).fetchall()
     return [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in rows]
@@ -584,11 +413,9 @@ def run_report(args) -> int:
     publisher_id = _positive_int(args.publisher) if args.publisher else None
     book_id = _positive_int(args.book) if args.book else None
     with read_only(db.resolve()) as conn:
-        if publisher_id is not None and not _exists(
-            conn, "stg_app__publishers", "publisher_id", publisher_id
-        ):
+        if publisher_id is not None and not _exists(conn, "publisher", publisher_id):
             raise NotFound(f"no publisher {publisher_id}")
-        if book_id is not None and not _exists(conn, "stg_app__books", "book_id", book_id):
+        if book_id is not None and not _exists(conn, "book", book_id):
             raise NotFound(f"no book {book_id}")
         rows = usage_report(conn, first, last, publisher_id, book_id)
     _emit(render_report(rows, args.format))
@@ -627,28 +454,32 @@ def run_api(args) -> int:
 
 
 def register_serve(sub) -> None:
-    p = sub.add_parser("serve", help="serve the admin analytics API (read-only JSON over HTTP)")
+    p = sub.add_parser(
+        "serve",
+        help="serve the admin analytics API (read-only JSON over HTTP; FastAPI on uvicorn)",
+    )
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument(
+        "--pool-size", type=int, default=8, help="database connections in the pool (default 8)"
+    )
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    p.add_argument("--quiet", action="store_true", help="no access log")
     p.set_defaults(handler=run_serve)
 
 
 def run_serve(args) -> int:
     from . import api_server
 
-    target = db.resolve()
-    with target.connect():  # fail now, not on the first request
-        pass
-    try:
-        server = api_server.make_server(target, args.host, args.port)
-    except OSError as exc:
-        raise StorytimeError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    host, port = server.server_address[:2]
-    print(f"serving {api_server.API_PREFIX} on http://{host}:{port} (Ctrl-C stops)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    if args.workers < 1:
+        raise StorytimeError(f"--workers must be at least 1, not {args.workers}")
+    if args.pool_size < 1:
+        raise StorytimeError(f"--pool-size must be at least 1, not {args.pool_size}")
+    return api_server.serve(
+        db.resolve(),
+        args.host,
+        args.port,
+        pool_size=args.pool_size,
+        log_requests=not args.quiet,
+        workers=args.workers,
+    )

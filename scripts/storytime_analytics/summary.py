@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from . import relations
 from .db import Target
-
-SCHEMA = "analytics"
 
 
 def format_table(headers: list[str], rows: list[tuple]) -> str:
@@ -27,15 +26,15 @@ def print_summary(
         days = conn.execute(
             f"""select metric_date, total_play_starts, total_minutes_watched, unique_children,
                        unique_parents, active_books, new_registrations
-                from {SCHEMA}.daily_platform_metrics
+                from {relations.relation_name("daily_platform_metrics")}
                 where metric_date between %s and %s order by metric_date""",
             (first, last),
         ).fetchall()
         books = conn.execute(
             f"""select m.book_id, b.title, sum(m.total_minutes_watched) as minutes,
                        sum(m.total_plays) as plays, sum(m.completion_count) as completions
-                from {SCHEMA}.daily_book_metrics m
-                left join {SCHEMA}_staging.stg_app__books b on b.book_id = m.book_id
+                from {relations.relation_name("daily_book_metrics")} m
+                left join {relations.relation_name("stg_app__books")} b on b.book_id = m.book_id
                 where m.metric_date between %s and %s
                 group by m.book_id, b.title
                 order by minutes desc, m.book_id limit %s""",
@@ -43,7 +42,7 @@ def print_summary(
         ).fetchall()
         rejected_count = (
             conn.execute(
-                f"""select count(*) from {SCHEMA}_intermediate.int_usage_events_rejected
+                f"""select count(*) from {relations.relation_name("int_usage_events_rejected")}
                     where reject_date between %s and %s""",
                 (first, last),
             ).fetchone()[0]

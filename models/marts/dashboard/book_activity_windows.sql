@@ -79,7 +79,7 @@ final as (
 
         -- numerics
         cast(activity.window_days as integer) as window_days,
-        cast(activity.watched_seconds / 60 as numeric(12, 2)) as total_minutes_watched,
+        {{ storytime.minutes_from_seconds('activity.watched_seconds', 12) }} as total_minutes_watched,
         cast(coalesce(play_totals.total_plays, 0) as integer) as total_plays,
         cast(coalesce(play_totals.completion_count, 0) as integer) as completion_count,
         cast(coalesce(play_totals.plays_with_duration, 0) as integer) as plays_with_duration,
