@@ -4,7 +4,8 @@ dbt names a model's schema with the project's generate_schema_name rule: the pro
 schema (STORYTIME_SCHEMA, default analytics, profiles.yml) alone, or followed by `_` and
 the custom schema the model's folder sets in dbt_project.yml (`+schema: staging` ->
 analytics_staging); the marts (`+schema: build`) are built in analytics_build and read
-from their published copies in the profile's schema (macros/publish/publish.sql). This module applies that rule to dbt_project.yml and the models
+from their published copies in the profile's schema (macros/publish/publish.sql).
+This module applies that rule to dbt_project.yml and the models
 folder, so no Python module re-types a schema name; tests/test_reporting.py checks it
 against dbt's own manifest.
 """
