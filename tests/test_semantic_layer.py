@@ -177,6 +177,35 @@ def test_mf_query_equals_the_marts(warehouse, monkeypatch, tmp_path):
     assert got == HAND
     assert mart_by_day(warehouse) == HAND
 
+    # The retention curve, all time, over both books with a duration: book 1's play
+    # reached 300 of 300 s (every mark), book 2's three plays 45, 90 and 90 of 90 s (45 s
+    # is mark 50): 4 plays measured; 4 reach marks 0..50, 3 the marks above.
+    curve = tmp_path / "curve.csv"
+    query = mf(
+        warehouse,
+        "query",
+        "--metrics",
+        "retention_share,plays_reached,plays_measured",
+        "--group-by",
+        "book_mark__percent_mark",
+        "--csv",
+        str(curve),
+    )
+    assert query.returncode == 0, query.stdout + query.stderr
+    with curve.open() as f:
+        got = {
+            int(row["book_mark__percent_mark"]): (
+                number(row["retention_share"]),
+                int(row["plays_reached"]),
+                int(row["plays_measured"]),
+            )
+            for row in csv.DictReader(f)
+        }
+    assert got == {
+        mark: (D(1) if mark <= 50 else D("0.75"), 4 if mark <= 50 else 3, 4)
+        for mark in range(0, 101, 5)
+    }
+
 
 def dt_from(text: str):
     import datetime as dt
