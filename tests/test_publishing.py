@@ -45,6 +45,25 @@ def state(wh: Warehouse, schema: str = "analytics") -> tuple:
         return conn.execute(STATE.format(s=schema)).fetchone()
 
 
+def read_during(wh: Warehouse, run) -> list[tuple]:
+    """The states a reader polling all along saw while run() ran."""
+    seen: list[tuple] = []
+    done = threading.Event()
+
+    def poll():
+        while not done.is_set():
+            seen.append(state(wh))
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    try:
+        run()
+    finally:
+        done.set()
+        reader.join()
+    return seen
+
+
 def thin_out(wh: Warehouse, day: dt.date) -> None:
     """Change what the day's numbers will be: drop every third play_start of the day."""
     wh.execute(
@@ -59,20 +78,7 @@ def test_a_reader_polling_during_a_backfill_sees_only_whole_states(backfilled):
     wh = backfilled
     before = state(wh)
     thin_out(wh, FIRST + dt.timedelta(days=1))
-    seen: list[tuple] = []
-    done = threading.Event()
-
-    def poll():
-        while not done.is_set():
-            seen.append(state(wh))
-
-    reader = threading.Thread(target=poll)
-    reader.start()
-    try:
-        pipeline.backfill(wh.target, FIRST, LAST, chunk_days=1)
-    finally:
-        done.set()
-        reader.join()
+    seen = read_during(wh, lambda: pipeline.backfill(wh.target, FIRST, LAST, chunk_days=1))
     after = state(wh)
     assert after != before  # the run changed the numbers
     assert len(seen) > 20  # the reader read all along
@@ -96,20 +102,7 @@ def test_a_reader_polling_during_a_daily_run_sees_only_whole_states(backfilled):
              and child_profile_id = (select max(id) from public.child_profiles)""",
         (FIRST, FIRST + dt.timedelta(days=1)),
     )
-    seen: list[tuple] = []
-    done = threading.Event()
-
-    def poll():
-        while not done.is_set():
-            seen.append(state(wh))
-
-    reader = threading.Thread(target=poll)
-    reader.start()
-    try:
-        pipeline.daily(wh.target, LAST + dt.timedelta(days=1))
-    finally:
-        done.set()
-        reader.join()
+    seen = read_during(wh, lambda: pipeline.daily(wh.target, LAST + dt.timedelta(days=1)))
     after = state(wh)
     assert after != before
     assert len(seen) > 20
