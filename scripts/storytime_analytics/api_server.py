@@ -315,18 +315,8 @@ class Warehouse:
                 f"database failure: cannot connect to the database within {self.timeout:g} s "
                 f"({self.target.describe()})"
             ) from None
-        except psycopg.errors.UndefinedTable as exc:
-            raise InfrastructureFailure(
-                f"database failure: {reporting._first_line(exc)} (are the models built? "
-                "storytime-analytics backfill)"
-            ) from None
-        except psycopg.errors.UndefinedFunction as exc:
-            raise InfrastructureFailure(
-                f"database failure: {reporting._first_line(exc)} (are the models built? "
-                "storytime-analytics backfill)"
-            ) from None
         except psycopg.Error as exc:
-            raise InfrastructureFailure(f"database failure: {reporting._first_line(exc)}") from None
+            raise reporting.database_failure(exc) from None
 
 
 def _range(request: Request) -> tuple:

@@ -103,15 +103,19 @@ def read_only(target: db.Target) -> Iterator[psycopg.Connection]:
                 sql.SQL("set local statement_timeout = {}").format(sql.Literal(STATEMENT_TIMEOUT))
             )
             yield conn
-    except psycopg.errors.UndefinedTable as exc:
-        raise InfrastructureFailure(
-            f"database failure: {_first_line(exc)} (are the models built? storytime-analytics "
-            "backfill)"
-        ) from None
     except psycopg.Error as exc:
-        raise InfrastructureFailure(f"database failure: {_first_line(exc)}") from None
+        raise database_failure(exc) from None
     finally:
         conn.close()
+
+
+def database_failure(exc: psycopg.Error) -> InfrastructureFailure:
+    """The one-line failure for a database error while reading (the report, the API): a
+    missing relation or function means the models were never built."""
+    hint = ""
+    if isinstance(exc, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedFunction):
+        hint = " (are the models built? storytime-analytics backfill)"
+    return InfrastructureFailure(f"database failure: {_first_line(exc)}{hint}")
 
 
 def _first_line(exc: BaseException) -> str:
