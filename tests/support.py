@@ -103,13 +103,21 @@ class Warehouse:
 
     # -- dbt -------------------------------------------------------------------
     def build(
-        self, start: dt.date | None = None, end: dt.date | None = None, tests: bool = False
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        tests: bool = False,
+        extra_vars: dict | None = None,
     ) -> None:
         """One dbt invocation: seeds, snapshots and models (and data tests when asked) for
-        the dates start..end, or a full build when start is None."""
-        dbt_vars = None
+        the dates start..end, or a full build when start is None; `extra_vars` adds vars."""
+        dbt_vars = dict(extra_vars or {}) or None
         if start is not None:
-            dbt_vars = {"start_date": start.isoformat(), "end_date": (end or start).isoformat()}
+            dbt_vars = {
+                **(dbt_vars or {}),
+                "start_date": start.isoformat(),
+                "end_date": (end or start).isoformat(),
+            }
         args = (
             ["build"]
             if tests

@@ -25,13 +25,16 @@ PUBLISHING = {
     "publisher_panel_top_books",
     "book_retention_curve",
 }
-# Every relation dbt materialises with a child_profile_id column (int_usage_events_cleaned
-# and int_usage_events_sessionized are ephemeral).
+# Every relation dbt materialises with a child_profile_id column (int_usage_events_cleaned,
+# int_usage_events_sessionized and int_play_segments_unsliced are ephemeral; the profile's
+# two threads give two slices of the ordered pass).
 PER_CHILD = {
     "stg_app__usage_events",
     "stg_app__child_profiles",
     "int_usage_events_rejected",
     "int_play_segments",
+    "int_play_segments_slice_0",
+    "int_play_segments_slice_1",
     "int_plays",
     "int_child_book_days",
     "child_viewing_histories",

@@ -15,14 +15,14 @@ COMPILED = (
     / "models"
     / "intermediate"
     / "playback"
-    / "int_play_segments.sql"
+    / "int_play_segments_slice_0.sql"
 )
 
 
 def scanned_partitions(wh, day: str) -> set[str]:
     dbt_invoke.invoke(
         wh.target,
-        ["compile", "--select", "int_play_segments"],
+        ["compile", "--select", "int_play_segments_slice_0"],
         dbt_vars={"date": day},
         quiet=True,
     )

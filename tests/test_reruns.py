@@ -83,6 +83,71 @@ def test_backfill_matches_the_oracle_and_any_rerun_order(events_wh):
     assert published(wh) == once
 
 
+def ordered_pass_output(wh: Warehouse) -> dict:
+    """The segments (per child, book, play, day and cut-off day) and plays of the run,
+    beside the published tables."""
+    keys = {
+        "int_play_segments": (
+            "child_profile_id",
+            "book_id",
+            "play_number",
+            "event_date",
+            "cutoff_date",
+        ),
+        "int_plays": ("child_profile_id", "book_id", "first_usage_event_id"),
+    }
+    out = {
+        name: normalise(wh.rows(name, schema="analytics_intermediate"), key)
+        for name, key in keys.items()
+    }
+    return {**out, **published(wh)}
+
+
+def slice_tables(wh: Warehouse) -> dict[str, set[int]]:
+    """Each slice table of the ordered pass that exists -> the children it holds."""
+    with wh.target.connect() as conn:
+        names = [
+            name
+            for (name,) in conn.execute(
+                "select table_name from information_schema.tables"
+                " where table_schema = 'analytics_intermediate'"
+                " and table_name like 'int_play_segments_slice_%' order by 1"
+            )
+        ]
+        return {
+            name: {
+                child
+                for (child,) in conn.execute(
+                    f"select distinct child_profile_id from analytics_intermediate.{name}"
+                )
+            }
+            for name in names
+        }
+
+
+def test_the_ordered_pass_gives_the_same_rows_in_any_number_of_slices(events_wh):
+    """The ordered pass split by child into 1, 2 (the profile's two threads) or 3
+    statements: the same segments, plays and published rows; each child in one slice; a
+    run with fewer slices drops the tables of the others."""
+    wh = events_wh
+    wh.build(FIRST, LAST)
+    two = ordered_pass_output(wh)
+    assert two["int_play_segments"]
+    tables = slice_tables(wh)
+    assert sorted(tables) == ["int_play_segments_slice_0", "int_play_segments_slice_1"]
+    assert all(child % 2 == 0 for child in tables["int_play_segments_slice_0"])
+    assert all(child % 2 == 1 for child in tables["int_play_segments_slice_1"])
+    assert all(tables.values())
+
+    wh.build(FIRST, LAST, extra_vars={"ordered_pass_slices": 3})
+    assert len(slice_tables(wh)) == 3
+    assert ordered_pass_output(wh) == two
+
+    wh.build(FIRST, LAST, extra_vars={"ordered_pass_slices": 1})
+    assert list(slice_tables(wh)) == ["int_play_segments_slice_0"]
+    assert ordered_pass_output(wh) == two
+
+
 def test_late_rows_are_picked_up_by_a_rerun(events_wh):
     wh = events_wh
     wh.build(FIRST, LAST)

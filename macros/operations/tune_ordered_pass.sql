@@ -1,4 +1,4 @@
-{#- Pre-hook of the one model that sorts a day's events (int_play_segments):
+{#- Pre-hook of the models that sort a day's events (int_play_segments_slice_<k>):
     enough work_mem for the sort to stay in memory (set for this statement only, not the
     server), and no index walk: reading a day through the (child, book, time) index with
     random heap reads is several times slower than a sequential scan of the day's

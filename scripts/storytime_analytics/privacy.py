@@ -101,7 +101,10 @@ def project_relations(target: db.Target) -> list[ProjectRelation]:
         reason = dbt_invoke._first_line(result.exception or "see logs/dbt.log")
         raise InfrastructureFailure(f"dbt parse failed: {reason}")
     relations = []
-    for node in manifest.nodes.values():
+    # Disabled models too: a slice of the ordered pass that a larger ordered_pass_slices
+    # wrote keeps its table until a run drops it (macros/operations/drop_retired_relations).
+    disabled = [node for nodes in manifest.disabled.values() for node in nodes]
+    for node in [*manifest.nodes.values(), *disabled]:
         if str(node.resource_type) not in WRITTEN_RESOURCE_TYPES:
             continue
         if node.config.materialized == "ephemeral":

@@ -1,63 +1,17 @@
--- The one sorted pass over the run's window: the sessionized events folded to one row per
--- child, book, play, event day and cut-off day (a play crossing midnight or 06:00 UTC has
--- two or three). About one row per play instead of ~14 per play: int_plays and
--- int_child_book_days are both sums of these rows, so the events are sorted once and
--- never written out. Rebuilt on every run for the run's window only (scratch, not history).
-{{
-    config(
-        unlogged=true,
-        pre_hook="{{ storytime.tune_ordered_pass() }}",
-    )
-}}
+-- The play segments of the run's window: the union of the ordered pass's slices
+-- (int_play_segments_slice_<k>, one per var ordered_pass_slices, each written by its own
+-- statement at the same time; no child is in two). A view: int_plays and
+-- int_child_book_days read the slices' rows once each, nothing is copied.
+{{ config(materialized='view') }}
 
-with events as (
+with final as (
 
-    select * from {{ ref('int_usage_events_sessionized') }}
-
-),
-
-final as (
-
-    select
-        -- ids
-        child_profile_id,
-        book_id,
-        play_number,
-        max(case when is_play_start = 1 then usage_event_id end) as first_usage_event_id,
-
-        -- numerics
-        cast(count(*) as integer) as event_count,
-        cast(sum(case when event_type = 'play_start' then 1 else 0 end) as integer) as play_start_count,
-        cast(sum(case when event_type = 'play_end' then 1 else 0 end) as integer) as play_end_count,
-        sum(interval_seconds) as interval_seconds,
-        -- the part of it whose interval ends before the next cut-off day begins
-        sum(
-            case when next_cutoff_date = cutoff_date then interval_seconds else 0 end
-        ) as interval_seconds_within_cutoff_day,
-        max(position_seconds) as highest_position_seconds,
-        -- the last known position with its place in event order, packed into one number
-        -- (sequence * 2^32 + position) so that a plain max() finds it here and in int_plays
-        max(
-            case
-                when position_seconds is not null
-                    then event_sequence * {{ storytime.position_packing_base() }} + position_seconds
-            end
-        ) as last_position_key,
-
-        -- booleans
-        max(is_session_start) as starts_session,
-
-        -- dates
-        event_date,
-        cutoff_date,
-
-        -- timestamps
-        min(occurred_at) as first_event_at,
-        max(occurred_at) as last_event_at
-
-    from events
-    group by child_profile_id, book_id, play_number, event_date, cutoff_date
+    {% for slice in range(storytime.ordered_pass_slices()) -%}
+    select * from {{ ref('int_play_segments_slice_' ~ slice) }}
+    {% if not loop.last %}union all
+    {% endif -%}
+    {%- endfor %}
 
 )
 
-select * from final
+select * from final  -- noqa: AM04
