@@ -3,10 +3,23 @@
     (int_play_segments_slice_0..7) that dbt runs at once, one per thread. A child's
     events are all in one slice (every window and group of the pass is per child), so the
     slices' union is the pass over the whole window for any number of slices.
-    The number: var ordered_pass_slices, by default the profile's threads; 1 to 8 (one
-    model file per slice). Read while parsing (it decides which slice models exist), so
-    change it with the var, not with --threads on one command. -#}
+    The number is fixed when dbt parses the project (it decides which slice models are
+    enabled): var ordered_pass_slices, by default the threads of that parse; 1 to 8 (one
+    model file per slice). While executing it is read back from the graph (the enabled
+    slice models), so the slices' filters and their union always agree with the models
+    that exist, whatever --threads a later command is given. -#}
 {% macro ordered_pass_slices() %}
+    {%- if execute -%}
+        {%- set enabled = [] -%}
+        {%- for node in graph.nodes.values() -%}
+            {%- if node.resource_type == 'model' and node.name.startswith('int_play_segments_slice_') -%}
+                {%- do enabled.append(node.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if enabled -%}
+            {{ return(enabled | length) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- set slices = var('ordered_pass_slices', none) -%}
     {%- if slices is none -%}
         {%- set slices = target.threads -%}
