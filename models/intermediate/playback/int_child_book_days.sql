@@ -9,6 +9,7 @@
             {'columns': ['activity_date']},
             {'columns': ['child_profile_id', 'book_id']},
         ],
+        on_schema_change='append_new_columns',
         **storytime.replace_dates_config('activity_date', touched_keys=true),
     )
 }}
@@ -31,6 +32,8 @@ final as (
         cast(sum(play_start_count) as integer) as play_start_count,
         cast(sum(play_end_count) as integer) as play_end_count,
         cast(sum(event_count) as integer) as event_count,
+        -- exact duplicates of the day's cleaned events (the reconciliation's duplicates)
+        cast(sum(duplicate_count) as integer) as duplicate_events,
         sum(interval_seconds) as watched_seconds,
         max(highest_position_seconds) as highest_position_seconds,
 

@@ -24,21 +24,25 @@ final as (
         play_number,
         max(case when is_play_start = 1 then usage_event_id end) as first_usage_event_id,
 
-        -- numerics
-        cast(count(*) as integer) as event_count,
-        cast(sum(case when event_type = 'play_start' then 1 else 0 end) as integer) as play_start_count,
-        cast(sum(case when event_type = 'play_end' then 1 else 0 end) as integer) as play_end_count,
+        -- numerics (an exact duplicate counts only in duplicate_count and, carrying its
+        -- first copy's interval when it follows it, in the interval sums)
+        cast(sum(1 - is_duplicate) as integer) as event_count,
+        cast(sum(is_duplicate) as integer) as duplicate_count,
+        cast(sum(case when event_type = 'play_start' then 1 - is_duplicate else 0 end) as integer)
+            as play_start_count,
+        cast(sum(case when event_type = 'play_end' then 1 - is_duplicate else 0 end) as integer)
+            as play_end_count,
         sum(interval_seconds) as interval_seconds,
         -- the part of it whose interval ends before the next cut-off day begins
         sum(
             case when next_cutoff_date = cutoff_date then interval_seconds else 0 end
         ) as interval_seconds_within_cutoff_day,
-        max(position_seconds) as highest_position_seconds,
+        max(case when is_duplicate = 0 then position_seconds end) as highest_position_seconds,
         -- the last known position with its place in event order, packed into one number
         -- (sequence * 2^32 + position) so that a plain max() finds it here and in int_plays
         max(
             case
-                when position_seconds is not null
+                when position_seconds is not null and is_duplicate = 0
                     then event_sequence * {{ storytime.position_packing_base() }} + position_seconds
             end
         ) as last_position_key,

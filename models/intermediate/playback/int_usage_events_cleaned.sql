@@ -1,7 +1,11 @@
 -- The cleaned events of the run's window (SPEC section 2): the rows without a reject
 -- reason (known type and book, no null keys, a plausible occurred_at; the rejects model
--- keeps the others), exact duplicates once, negative positions unknown, positions above
--- the book's duration on the event's day clamped or, when far above, unknown.
+-- keeps the others), negative positions unknown, positions above the book's duration on
+-- the event's day clamped or, when far above, unknown. Exact duplicates stay in the
+-- stream flagged (is_duplicate = 1 for every copy after the first): each sits at the
+-- same instant and type as its first copy, so the ordered pass can carry it without
+-- changing any play, and counts it per child, book and day for the reconciliation
+-- (int_child_book_days.duplicate_events) instead of a second grouped read of the raw rows.
 -- Ephemeral: inlined into the sessionization, one scan (books is a small hash join).
 {{ config(materialized='ephemeral') }}
 
@@ -97,6 +101,7 @@ final as (
 
         -- booleans
         counts_watch_time,
+        case when duplicate_number > 1 then 1 else 0 end as is_duplicate,
 
         -- dates
         event_date,
@@ -105,7 +110,6 @@ final as (
         occurred_at
 
     from numbered_duplicates
-    where duplicate_number = 1
 
 )
 

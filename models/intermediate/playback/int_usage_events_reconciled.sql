@@ -1,8 +1,11 @@
 -- Per counting day, where every raw event went (SPEC section 2: nothing is silently
--- dropped): raw = cleaned + duplicates + rejected. Raw events and duplicates come from
--- the raw rows (one grouped scan), cleaned events from the ordered pass's per-day facts
--- (int_child_book_days), rejected ones from the rejects table; unexplained_events is what
--- is left, and a data test requires 0. Replaced by count_date for the processed dates.
+-- dropped): raw = cleaned + duplicates + rejected. Raw events come from a count of the
+-- raw rows (one scan, no grouping), cleaned events and exact duplicates from the ordered
+-- pass's per-day facts (int_child_book_days: the pass carries duplicates flagged and
+-- counts them), rejected ones from the rejects table; unexplained_events is what is left,
+-- and a data test requires 0: a row lost or doubled between the raw table and the pass
+-- (a join, a filter, the touched pairs' split) shows up there. Replaced by count_date for
+-- the processed dates.
 {{
     config(
         materialized='incremental',
@@ -13,18 +16,6 @@
 with events as (
 
     {{ storytime.usage_events_to_count(ref('stg_app__usage_events')) }}
-
-),
-
-event_types as (
-
-    select * from {{ ref('event_types') }}
-
-),
-
-books as (
-
-    select * from {{ ref('stg_app__books') }}
 
 ),
 
@@ -42,41 +33,10 @@ child_book_days as (
 
 ),
 
-classified as (
+counted as (
 
-    select
-        events.child_profile_id,
-        events.book_id,
-        events.event_type,
-        events.reported_position_seconds,
-        events.occurred_at,
-        {{ storytime.usage_event_reject_reason('events', 'event_types', 'books') }} as reject_reason,
-        {{ storytime.usage_event_count_date('events') }} as count_date
+    select {{ storytime.usage_event_count_date('events') }} as count_date
     from events
-    left join event_types
-        on events.event_type = event_types.event_type
-    left join books
-        on events.book_id = books.book_id
-
-),
-
--- identical usable rows (the duplicate key of the cleaning) in one group each
-copies as (
-
-    select
-        count_date,
-        reject_reason,
-        count(*) as copy_count
-    from classified
-    where {{ storytime.in_processing_range('count_date') }}
-    group by
-        count_date,
-        reject_reason,
-        child_profile_id,
-        book_id,
-        event_type,
-        occurred_at,
-        reported_position_seconds
 
 ),
 
@@ -84,9 +44,9 @@ raw_days as (
 
     select
         count_date,
-        sum(copy_count) as raw_events,
-        sum(case when reject_reason is null then copy_count - 1 else 0 end) as duplicate_events
-    from copies
+        count(*) as raw_events
+    from counted
+    where {{ storytime.in_processing_range('count_date') }}
     group by count_date
 
 ),
@@ -105,7 +65,8 @@ cleaned_days as (
 
     select
         activity_date as count_date,
-        sum(event_count) as cleaned_events
+        sum(event_count) as cleaned_events,
+        sum(duplicate_events) as duplicate_events
     from child_book_days
     group by activity_date
 
@@ -127,12 +88,12 @@ final as (
         -- numerics
         cast(coalesce(raw_days.raw_events, 0) as {{ dbt.type_bigint() }}) as raw_events,
         cast(coalesce(cleaned_days.cleaned_events, 0) as {{ dbt.type_bigint() }}) as cleaned_events,
-        cast(coalesce(raw_days.duplicate_events, 0) as {{ dbt.type_bigint() }}) as duplicate_events,
+        cast(coalesce(cleaned_days.duplicate_events, 0) as {{ dbt.type_bigint() }}) as duplicate_events,
         cast(coalesce(rejected_days.rejected_events, 0) as {{ dbt.type_bigint() }}) as rejected_events,
         cast(
             coalesce(raw_days.raw_events, 0)
             - coalesce(cleaned_days.cleaned_events, 0)
-            - coalesce(raw_days.duplicate_events, 0)
+            - coalesce(cleaned_days.duplicate_events, 0)
             - coalesce(rejected_days.rejected_events, 0)
             as {{ dbt.type_bigint() }}
         ) as unexplained_events,

@@ -1,5 +1,10 @@
 -- The run's cleaned events in order, cut into sessions and plays (SPEC section 3), with
--- the seconds each event contributes as the first event of a counted interval.
+-- the seconds each event contributes as the first event of a counted interval. An exact
+-- duplicate (is_duplicate) stays in the order right among its first copy's instant and
+-- type: it begins no play and starts no session, and what it changes in its neighbours'
+-- intervals it carries itself (the same instant, the same type), so the sums are those
+-- of the stream without it; int_play_segments_unsliced leaves it out of the counts and
+-- positions.
 -- Ephemeral: it is the ordered pass inside int_play_segments, which keeps one row per
 -- play and day instead of one per event (the events are never written out).
 {{ config(materialized='ephemeral') }}
@@ -23,6 +28,7 @@ neighbours as (
         type_rank,
         position_seconds,
         counts_watch_time,
+        is_duplicate,
         occurred_at,
         row_number() over child_book_order as event_sequence,
         lag(occurred_at) over child_book_order as previous_occurred_at,
@@ -62,6 +68,9 @@ play_starts as (
     select
         *,
         case
+            -- a later copy of an event: same instant and type as the first, which already
+            -- began whatever play it begins
+            when is_duplicate = 1 then 0
             when is_session_start = 1 then 1
             when event_type = 'play_start' then 1
             when previous_event_type = 'play_end' then 1
@@ -107,6 +116,7 @@ final as (
         -- booleans (as 0/1 so they sum)
         is_session_start,
         is_play_start,
+        is_duplicate,
 
         -- dates
         {{ storytime.utc_date('occurred_at') }} as event_date,
