@@ -2,7 +2,8 @@
 -- before its whole dates (int_touched_plays, kind 'received'): for each such pair, every
 -- event over the windows of its touched dates and of the run's whole dates, merged into
 -- non-overlapping spans (consecutive dates' windows overlap). Read through the
--- (child_profile_id, book_id, occurred_at) index, one lookup per span, and kept apart
+-- (child_profile_id, book_id, occurred_at) index, one lookup per span (macros/rules/
+-- join_events_in_spans.sql: a plain join did not use the index), and kept apart
 -- from the ordered pass, which reads the whole dates' partitions without index scans.
 -- Scratch: rebuilt by every run; empty when nothing was touched.
 {{ config(unlogged=true) }}
@@ -92,12 +93,7 @@ final as (
         events.received_at
 
     from spans
-    inner join events
-        on
-            spans.child_profile_id = events.child_profile_id
-            and spans.book_id = events.book_id
-            and spans.span_start <= events.occurred_at
-            and spans.span_end > events.occurred_at
+    {{ storytime.join_events_in_spans('spans', 'events') }}
 
 )
 
