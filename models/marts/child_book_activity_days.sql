@@ -12,21 +12,23 @@
             {'columns': ['book_id', 'activity_date']},
             {'columns': ['publisher_id', 'activity_date']},
         ],
-        **storytime.replace_dates_config('activity_date'),
+        **storytime.replace_dates_config('activity_date', touched_keys=true),
     )
 }}
 
+-- the processed plays' rows: the whole dates, and on the dates a daily run touched only
+-- the touched pairs, replaced by key like int_child_book_days and int_plays themselves
 with child_book_days as (
 
-    select * from {{ ref('int_child_book_days') }}
-    where {{ storytime.in_processing_range('activity_date') }}
+    select * from {{ ref('int_child_book_days') }} as child_book_days
+    where {{ storytime.in_processed_plays('child_book_days.activity_date', 'child_book_days') }}
 
 ),
 
 plays as (
 
-    select * from {{ ref('int_plays') }}
-    where {{ storytime.in_processing_range('play_date') }}
+    select * from {{ ref('int_plays') }} as plays
+    where {{ storytime.in_processed_plays('plays.play_date', 'plays') }}
 
 ),
 
