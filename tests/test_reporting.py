@@ -33,7 +33,7 @@ from decimal import Decimal as D
 
 import pytest
 import yaml
-from storytime_analytics import StorytimeError, api_server, cli, dbt_invoke, reporting
+from storytime_analytics import StorytimeError, api_server, cli, dbt_invoke, reporting, runlog
 
 from .scenarios.catalog import SCENARIOS, asset, at, book, day, event
 from .support import Warehouse
@@ -719,3 +719,45 @@ def test_range_functions_give_counts_to_publisher_reader(built):
     )
     assert [row[0] for row in report] == [1]
     assert readable == [False, False]
+
+
+def test_the_document_cache_keeps_one_data_version():
+    cache = api_server.DocumentCache(size=2)
+    assert cache.get(None, "a") is None
+    cache.put(None, "a", b"1")  # no version known: nothing is kept
+    assert cache.get(None, "a") is None
+    assert cache.get((1,), "a") is None  # a new version empties the cache
+    cache.put((1,), "a", b"1")
+    cache.put((1,), "b", b"2")
+    assert cache.get((1,), "a") == b"1"
+    cache.put((1,), "c", b"3")  # the least recently used ("b") goes
+    assert (cache.get((1,), "b"), cache.get((1,), "c")) == (None, b"3")
+    cache.put((0,), "a", b"old")  # a document of another version is not kept
+    assert cache.get((1,), "a") == b"1"
+    assert cache.get((2,), "a") is None and cache.entries == {}
+
+
+def test_a_cached_document_changes_with_the_next_publish(server):
+    """Admin documents come from memory while the data version (the last publish, the
+    last job of the run log) stays; a run that publishes new rows is seen at once."""
+    wh = Warehouse(server)
+    try:
+        wh.load(combined_inputs())
+        wh.build(day(3), day(4))
+        with wh.target.connect() as conn:
+            runlog.ensure(conn)  # what the runner creates: the version needs it
+        path = f"{A}/platform?start={day(3)}&end={day(4)}"
+        app = api_server.create_app(wh.target, api_server.Tokens(), pool_size=2)
+        with api_server.RunningServer(app) as srv:
+            cache = app.app.state.cache
+            first = get_json(srv.url + path)
+            assert first[0] == 200 and len(cache.entries) == 1
+            assert get_json(srv.url + path) == first  # from the cache
+            wh.execute("delete from public.usage_events where occurred_at < %s", (day(4),))
+            wh.build(day(3))  # publishes: the version moves
+            fresh = get_json(srv.url + path)
+            assert fresh != first
+            cache.entries.clear()  # uncached, the same document
+            assert get_json(srv.url + path) == fresh
+    finally:
+        wh.drop()
