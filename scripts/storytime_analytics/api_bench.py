@@ -125,6 +125,7 @@ def run(
     clients: int = CLIENTS,
     workers: int = WORKERS,
     pool_size: int = POOL_SIZE,
+    cache_documents: int | None = None,
 ) -> str:
     if requests < clients or clients < 1:
         raise StorytimeError("--requests must be at least the number of clients (>= 1)")
@@ -137,6 +138,8 @@ def run(
         if not k.startswith("STORYTIME_API_") and k != "STORYTIME_DATABASE_URL"
     }
     env.update({"STORYTIME_DATABASE_URL": target.conninfo, "STORYTIME_API_ADMIN_TOKEN": token})
+    if cache_documents is not None:  # the server's document cache (0: every request reads SQL)
+        env["STORYTIME_API_CACHE_DOCUMENTS"] = str(cache_documents)
     server = subprocess.Popen(
         [sys.executable, "-m", "storytime_analytics.cli", "serve", "--port", str(port),
          "--pool-size", str(pool_size), "--workers", str(workers), "--quiet"],
@@ -172,6 +175,7 @@ def run(
     line = (
         f"bench-api: warehouse={label} requests={len(results)} clients={clients} "
         f"workers={workers} pool={pool_size} "
+        f"cache={'default' if cache_documents is None else cache_documents} "
         f"rps={len(results) / wall:.0f} p50_ms={p50:.1f} p95_ms={p95:.1f} p99_ms={p99:.1f} "
         f"p50_30d_ms={m50:.1f} p95_30d_ms={m95:.1f} p99_30d_ms={m99:.1f} errors={len(errors)}"
     )

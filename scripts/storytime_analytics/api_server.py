@@ -64,6 +64,9 @@ ADMIN_TOKEN_VAR = "STORYTIME_API_ADMIN_TOKEN"
 PUBLISHER_TOKENS_VAR = "STORYTIME_API_PUBLISHER_TOKENS"
 TOKENS_FILE_VAR = "STORYTIME_API_TOKENS_FILE"
 POOL_SIZE = 8
+# Admin documents kept in memory per server process (0: none, every request reads SQL).
+CACHE_SIZE_VAR = "STORYTIME_API_CACHE_DOCUMENTS"
+CACHE_SIZE = 4096
 POOL_TIMEOUT_SECONDS = 10.0
 
 
@@ -337,7 +340,7 @@ class DocumentCache:
 
     def put(self, version: tuple | None, key: str, body: bytes) -> None:
         with self.lock:
-            if version is None or version != self.version:
+            if version is None or version != self.version or self.size < 1:
                 return
             self.entries[key] = body
             while len(self.entries) > self.size:
@@ -402,7 +405,7 @@ def create_app(
     target = target or db.resolve()
     tokens = load_tokens() if tokens is None else tokens
     warehouse = Warehouse(target, pool_size, pool_timeout)
-    cache = DocumentCache()
+    cache = DocumentCache(int(os.environ.get(CACHE_SIZE_VAR, CACHE_SIZE)))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

@@ -609,6 +609,11 @@ def register_bench(sub) -> None:
     p.add_argument(
         "--pool-size", type=int, default=3, help="--api: connections per server process (3)"
     )
+    p.add_argument(
+        "--cache-documents",
+        type=int,
+        help="--api: the server's document cache size (0: none; default the server's)",
+    )
     p.add_argument("--cli", help="--steady: another checkout's storytime-analytics (compare)")
     p.add_argument("--project", help="--steady: that checkout's folder (its dbt target/)")
     p.set_defaults(handler=run_bench)
@@ -627,7 +632,15 @@ def run_bench(args) -> int:
         from . import api_bench
 
         target, label = api_warehouse(args.warehouse)
-        api_bench.run(target, label, args.requests, args.clients, args.workers, args.pool_size)
+        api_bench.run(
+            target,
+            label,
+            args.requests,
+            args.clients,
+            args.workers,
+            args.pool_size,
+            args.cache_documents,
+        )
     elif args.steady:
         steady(args.children, args.cli, args.project)
     elif args.growth:
