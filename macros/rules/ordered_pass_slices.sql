@@ -49,3 +49,23 @@
         mod({{ column }}, {{ slices }}) = {{ slice }}
     {%- endif -%}
 {% endmacro %}
+
+{#- The body of slice `slice`'s model (int_play_segments_slice_<slice>): the segments of the
+    ordered pass whose child is in the slice. One definition for the eight slice models,
+    which differ only in their number. -#}
+{% macro ordered_pass_slice(slice) %}
+with segments as (
+
+    select * from {{ ref('int_play_segments_unsliced') }}
+
+),
+
+final as (
+
+    select * from segments
+    where {{ storytime.in_ordered_pass_slice(slice) }}
+
+)
+
+select * from final
+{% endmacro %}
