@@ -307,10 +307,14 @@ select (select published_at from {ops}.publication),
 def data_version(conn: psycopg.Connection) -> tuple | None:
     """The warehouse's data version, or None where it cannot be told (no publication or
     run log: a warehouse built by dbt alone), and then nothing is cached."""
-    ops = sql.Identifier(relations.ops_schema())
+    query = sql.SQL(_DATA_VERSION_SQL).format(ops=sql.Identifier(relations.ops_schema()))
     try:
+        if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            # autocommit, outside a transaction (a cache hit): one round trip; a failed
+            # statement leaves nothing to roll back
+            return conn.execute(query).fetchone()
         with conn.transaction():  # a savepoint inside a document's transaction
-            return conn.execute(sql.SQL(_DATA_VERSION_SQL).format(ops=ops)).fetchone()
+            return conn.execute(query).fetchone()
     except psycopg.errors.UndefinedTable:
         return None
 
