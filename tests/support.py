@@ -24,8 +24,9 @@ PUBLISHED = {
     "book_retention_curve": ("book_id", "percent_mark"),
     "daily_child_lifecycle": ("metric_date",),
 }
-# Columns set by the clock, not by the data.
-RUN_TIME_COLUMNS = {"created_at", "updated_at"}
+# Columns set by the clock or the run, not by the data (counted_through: the receive time
+# a reconciliation count covers).
+RUN_TIME_COLUMNS = {"created_at", "updated_at", "counted_through"}
 
 SOURCE_COLUMNS = {
     "publishers": ("id", "name", "created_at"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from storytime_analytics import dbt_invoke, generate, pipeline
+from storytime_analytics import dbt_invoke, generate, pipeline, watermark
 from storytime_analytics.errors import DataTestFailure
 
 from . import cron
@@ -292,3 +292,135 @@ def test_a_rerun_after_events_disappear_equals_a_full_build(events_wh):
     assert gone > 0
     pipeline.backfill(wh.target, day, day)
     assert published(wh) == oracle(source_rows(wh), FIRST, LAST)
+
+
+def test_late_rejects_are_counted_on_their_date(events_wh):
+    """Bad rows of earlier dates received after they were processed (an offline tablet's
+    null book or child, an unknown event type, a book the app deleted) are rejected and
+    counted on their date by the next daily run, like any late row: the rejects and the
+    reconciliation equal the oracle, also on a date no late row could touch (rows with a
+    null key touch no play)."""
+    wh = events_wh
+    pipeline.backfill(wh.target, FIRST, FIRST + dt.timedelta(days=1))
+    wh.execute(
+        """insert into public.usage_events
+               (id, child_profile_id, book_id, event_type, position_seconds, occurred_at,
+                created_at)
+           select 910000000 + 10 * d + n,
+                  case when d = 0 and n = 2 then null else child_profile_id end,
+                  case when d = 0 and n = 1 then null
+                       when d = 1 and n = 1 then 999999 else book_id end,
+                  case when d = 1 and n = 2 then 'seek' else 'heartbeat' end,
+                  position_seconds, occurred_at + interval '20 seconds',
+                  (select max(created_at) from public.usage_events) + interval '1 hour'
+           from generate_series(0, 1) as d
+           cross join lateral (
+               select * from public.usage_events
+               where event_type = 'play_start'
+                 and occurred_at >= %s + d * interval '1 day'
+                 and occurred_at < %s + d * interval '1 day'
+               order by id limit 1) as first_play
+           cross join generate_series(1, 2) as n""",
+        (FIRST, FIRST + dt.timedelta(days=1)),
+    )
+    run = pipeline.daily(wh.target, FIRST + dt.timedelta(days=2))
+    assert run.details["touched_dates"] == 1  # the second date's rows name a pair
+    rows = source_rows(wh)
+    expected = spec_model.compute(**rows, dates=[FIRST + dt.timedelta(days=n) for n in range(3)])
+    rejects = wh.rows("int_usage_events_rejected", schema="analytics_intermediate")
+    late = sorted(
+        (r["usage_event_id"], r["reject_reason"], r["reject_date"])
+        for r in rejects
+        if r["usage_event_id"] > 910_000_000
+    )
+    assert late == [
+        (910000001, "null_book_id", FIRST),
+        (910000002, "null_child_profile_id", FIRST),
+        (910000011, "unknown_book_id", FIRST + dt.timedelta(days=1)),
+        (910000012, "unknown_event_type", FIRST + dt.timedelta(days=1)),
+    ]
+    tally = wh.rows("int_usage_events_reconciled", schema="analytics_intermediate")
+    assert all(row.pop("unexplained_events") == 0 for row in tally)
+    assert normalise(tally, ("count_date",)) == normalise(
+        [r for r in expected["reconciliation"] if r["count_date"] <= FIRST + dt.timedelta(days=2)],
+        ("count_date",),
+    )
+    # a rerun of the night counts them once
+    pipeline.daily(wh.target, FIRST + dt.timedelta(days=2))
+
+    def state():
+        return (
+            normalise(
+                wh.rows("int_usage_events_rejected", schema="analytics_intermediate"),
+                ("usage_event_id",),
+            ),
+            normalise(
+                wh.rows("int_usage_events_reconciled", schema="analytics_intermediate"),
+                ("count_date",),
+                columns=set(tally[0]),
+            ),
+        )
+
+    assert state() == (normalise(rejects, ("usage_event_id",)), normalise(tally, ("count_date",)))
+
+
+def test_rows_received_while_a_daily_run_reads_wait_for_the_next_run(events_wh, monkeypatch):
+    """Tablets keep uploading while the nightly job runs. Every model of a run reads the
+    rows received up to the receive time the run started from, so rows arriving in between
+    (here: heartbeats of the run's own date, received just after it read that time) are in
+    none of its tables, and the next run counts them once: its carried-forward raw count
+    of that date and the per-play rows equal the oracle."""
+    wh = events_wh
+    cron.hold_back_events(wh)
+    cron.receive(wh, cron.night_of(FIRST + dt.timedelta(days=1)))
+    pipeline.backfill(wh.target, FIRST, FIRST + dt.timedelta(days=1))
+    day = FIRST + dt.timedelta(days=2)
+    cron.receive(wh, cron.night_of(day))
+    arriving = cron.night_of(day) + dt.timedelta(minutes=5)
+    wh.execute(
+        """insert into public.incoming
+               (id, child_profile_id, book_id, event_type, position_seconds, occurred_at,
+                created_at)
+           select 920000000 + row_number() over (), child_profile_id, book_id, 'heartbeat',
+                  position_seconds, occurred_at + interval '20 seconds', %s
+           from public.usage_events
+           where event_type = 'play_start' and occurred_at >= %s and occurred_at < %s""",
+        (arriving, day, day + dt.timedelta(days=1)),
+    )
+    begin = watermark.begin
+
+    def begin_then_receive(conn):
+        state = begin(conn)
+        assert cron.receive(wh, arriving) > 0  # uploaded while the run reads
+        return state
+
+    monkeypatch.setattr(watermark, "begin", begin_then_receive)
+    pipeline.daily(wh.target, day)  # its data tests pass: nothing half-counted
+    monkeypatch.undo()
+    tally = normalise(
+        wh.rows("int_usage_events_reconciled", schema="analytics_intermediate"), ("count_date",)
+    )
+    with wh.target.connect() as conn:
+        (visible_then,) = conn.execute(
+            """select count(*) from public.usage_events
+               where occurred_at >= %s and occurred_at < %s and created_at <= %s""",
+            (day, day + dt.timedelta(days=1), cron.night_of(day)),
+        ).fetchone()
+    assert tally[(day,)]["raw_events"] == visible_then
+    run = pipeline.daily(wh.target, day + dt.timedelta(days=1))
+    assert run.details["touched_dates"] >= 1
+    for later in range(4, DAYS + 1):
+        cron.receive(wh, cron.night_of(FIRST + dt.timedelta(days=later)))
+        pipeline.daily(wh.target, FIRST + dt.timedelta(days=later))
+    cron.receive(wh, dt.datetime.max.replace(tzinfo=dt.timezone.utc))
+    pipeline.daily(wh.target, LAST)
+    rows = source_rows(wh)
+    assert published(wh) == oracle(rows, FIRST, LAST)
+    expected = spec_model.compute(
+        **rows, dates=[FIRST + dt.timedelta(days=n) for n in range(DAYS + 1)]
+    )
+    tally = wh.rows("int_usage_events_reconciled", schema="analytics_intermediate")
+    assert all(row.pop("unexplained_events") == 0 for row in tally)
+    assert normalise(tally, ("count_date",)) == normalise(
+        [r for r in expected["reconciliation"] if r["count_date"] <= LAST], ("count_date",)
+    )

@@ -29,15 +29,25 @@
     earlier dates a daily run touched (int_touched_plays, kind 'received'), as literals so
     that an index on the column serves it. True on a full build. -#}
 {% macro in_processing_range(column, in_test=false) %}
-    {%- set touched = storytime.touched_dates(in_test) -%}
-    {%- if touched -%}
-        ({{ storytime.in_date_range(column) }} or {{ column }} in (
-            {%- for day in touched %}{{ storytime.date_literal(day) }}{{ ', ' if not loop.last }}{% endfor -%}
-        ))
+    {{- storytime.in_counted_dates(column, storytime.touched_dates(in_test)) -}}
+{% endmacro %}
+
+{#- A predicate keeping the whole dates of a date column and the earlier `dates` (ISO
+    strings) as literals. True on a full build. -#}
+{% macro in_counted_dates(column, dates) %}
+    {%- if dates -%}
+        ({{ storytime.in_date_range(column) }} or {{ storytime.in_dates(column, dates) }})
     {%- else -%}
         {{ storytime.in_date_range(column) }}
     {%- endif -%}
 {% endmacro %}
+
+{#- A predicate keeping the `dates` (ISO strings, not empty) of a date column. -#}
+{% macro in_dates(column, dates) -%}
+    {{ column }} in (
+        {%- for day in dates %}{{ storytime.date_literal(day) }}{{ ', ' if not loop.last }}{% endfor -%}
+    )
+{%- endmacro %}
 
 {#- The dates before the whole dates whose plays this daily run recomputes for some pairs
     (distinct touched_date of int_touched_plays, kind 'received'), read once the table is

@@ -6,7 +6,10 @@
     The per-play and per-child-day tables (config `touched_keys`) replace their rows by
     play instead on the dates before the whole dates that a daily run touched: only the
     touched child-book pairs' rows of those dates (int_touched_plays), through the table's
-    (child_profile_id, book_id) index. Every other table replaces the touched dates whole.
+    (child_profile_id, book_id) index. With config `replace_also` (a column), a table
+    replaces its whole dates and every row whose column holds a value of the new rows: the
+    rejects add a daily run's received rejects by id, the reconciliation its recounted
+    days. Every other table replaces the touched dates whole.
 
     PostgreSQL only: on Spark the same models use insert_overwrite of the date partitions
     (macros/rules/incremental_config.sql). -#}
@@ -29,6 +32,16 @@
             replaced.child_profile_id = touched.child_profile_id
             and replaced.book_id = touched.book_id
             and replaced.{{ date_column }} = touched.touched_date;
+        {%- endif %}
+    {%- elif config.get('replace_also') -%}
+        {%- set also = config.get('replace_also') -%}
+        delete from {{ target_relation }}
+        where {{ storytime.in_date_range(date_column) }};
+        {%- if storytime.processing_range() is not none %}
+
+        delete from {{ target_relation }} as replaced
+        using (select distinct {{ also }} from {{ arg_dict['temp_relation'] }}) as recomputed
+        where replaced.{{ also }} = recomputed.{{ also }};
         {%- endif %}
     {%- else -%}
         delete from {{ target_relation }}

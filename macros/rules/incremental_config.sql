@@ -3,7 +3,9 @@
     adapter's strategy.
 
     PostgreSQL: the project's `replace_dates` strategy (delete the processed dates, insert,
-    one transaction; by play on the dates a daily run touched, with touched_keys) and its
+    one transaction; by play on the dates a daily run touched, with touched_keys; or, with
+    replace_also, the whole dates and every row whose replace_also column has a value the
+    new rows have: the rejects by id, the reconciliation by day) and its
     `replace_keys` strategy for the all-time tables (delete the keys listed by key_model,
     insert).
     Spark (Parquet, no Delta so no MERGE): insert_overwrite. Dated tables are partitioned
@@ -11,16 +13,22 @@
     macros/spark/insert_overwrite.sql also drops the processed dates that lost all their
     rows, which keeps replace_dates' meaning. All-time tables keep their untouched keys
     and overwrite the table (same file). -#}
-{% macro replace_dates_config(date_column, touched_keys=false) %}
-    {{ return(adapter.dispatch('replace_dates_config', 'storytime')(date_column, touched_keys)) }}
+{% macro replace_dates_config(date_column, touched_keys=false, replace_also=none) %}
+    {{ return(adapter.dispatch('replace_dates_config', 'storytime')(date_column, touched_keys, replace_also)) }}
 {% endmacro %}
 
-{% macro default__replace_dates_config(date_column, touched_keys=false) %}
-    {{ return({'incremental_strategy': 'replace_dates', 'date_column': date_column, 'touched_keys': touched_keys}) }}
+{% macro default__replace_dates_config(date_column, touched_keys=false, replace_also=none) %}
+    {{ return({
+        'incremental_strategy': 'replace_dates',
+        'date_column': date_column,
+        'touched_keys': touched_keys,
+        'replace_also': replace_also,
+    }) }}
 {% endmacro %}
 
-{#- (The runner never passes touched plays to Spark: its runs replace whole dates.) -#}
-{% macro spark__replace_dates_config(date_column, touched_keys=false) %}
+{#- (The runner never passes touched plays or received rows to Spark: its runs replace
+    whole dates.) -#}
+{% macro spark__replace_dates_config(date_column, touched_keys=false, replace_also=none) %}
     {{ return({
         'incremental_strategy': 'insert_overwrite',
         'date_column': date_column,

@@ -50,3 +50,17 @@
     {%- endif -%}
     {{ return(value) }}
 {% endmacro %}
+
+{#- A predicate keeping the rows a job may read: those received up to the receive time the
+    daily run started from (received_through), so that every model of one run sees the
+    same rows however many arrive while it runs; the next run finds the later ones as
+    received since its watermark. True when no receive time was passed (a backfill, a
+    dated or full `dbt build`: every row there is). -#}
+{% macro received_by_run(column='received_at') %}
+    {%- set through = storytime.received_through() -%}
+    {%- if through is none -%}
+        true
+    {%- else -%}
+        {{ column }} <= {{ storytime.utc_timestamp(through) }}
+    {%- endif -%}
+{% endmacro %}

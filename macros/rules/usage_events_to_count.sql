@@ -7,15 +7,15 @@
     - occurred_at more than max_upload_delay_days before the end of the range (or null)
       and received on a processed date: found through the created_at index of each
       older partition (init_source creates it; the runner's watermark uses it too).
-    The earlier dates a daily run touched (touched_dates) are processed dates too: their
-    rejects and reconciliation are recomputed whole, so these two read their days again
-    (a filtered partition scan, no sort; the price of a per-day raw reconciliation).
+    `recount_dates`: earlier dates (ISO strings) read whole too (the reconciliation's dates
+    whose count cannot be carried forward, int_usage_events_reconciled). The rows a daily
+    run finds received on other earlier dates come from int_received_events instead: the
+    work follows what was received, not the dates it belongs to.
+    A daily run reads the rows received up to its receive time (received_by_run).
     On a full build (no date vars): every row. -#}
-{% macro usage_events_to_count(relation) %}
+{% macro usage_events_to_count(relation, recount_dates=[]) %}
     {%- set range = storytime.processing_range() -%}
-    {#- (called before any branch: the caller's dependency on int_touched_plays is
-        recorded while parsing, when a job's dates are not known yet) -#}
-    {%- set touched_dates = storytime.touched_dates() -%}
+    {%- set touched_dates = recount_dates -%}
     {%- if range is none -%}
         select * from {{ relation }}
     {%- else -%}
@@ -23,8 +23,8 @@
         {%- set after_last = modules.datetime.datetime.combine(range.end, modules.datetime.time())
               + modules.datetime.timedelta(days=1) -%}
         {%- set oldest_plausible = after_last - modules.datetime.timedelta(days=var('max_upload_delay_days') | int) -%}
-        {#- the earlier dates a daily run touched are counted again whole (their own
-            occurred_at days; the rows received on them are covered below) -#}
+        {#- the dates recounted whole (their own occurred_at days; the rows received on
+            them are covered below) -#}
         {%- set touched = [] -%}
         {%- for day in touched_dates -%}
             {%- do touched.append(modules.datetime.datetime.combine(
@@ -32,18 +32,22 @@
         {%- endfor -%}
         {%- set before = ([first, oldest_plausible] + touched) | min -%}
         select * from {{ relation }}
-        where occurred_at >= {{ storytime.utc_timestamp(first) }}
+        where
+            occurred_at >= {{ storytime.utc_timestamp(first) }}
+            and {{ storytime.received_by_run('received_at') }}
         {%- for day in touched %}
         union all
         select * from {{ relation }}
         where
             occurred_at >= {{ storytime.utc_timestamp(day) }}
             and occurred_at < {{ storytime.utc_timestamp(day + modules.datetime.timedelta(days=1)) }}
+            and {{ storytime.received_by_run('received_at') }}
         {%- endfor %}
         union all
         select * from {{ relation }}
         where
-            (occurred_at < {{ storytime.utc_timestamp(before) }} or occurred_at is null)
+            {{ storytime.received_by_run('received_at') }}
+            and (occurred_at < {{ storytime.utc_timestamp(before) }} or occurred_at is null)
             and (
                 (
                     received_at >= {{ storytime.utc_timestamp(first) }}

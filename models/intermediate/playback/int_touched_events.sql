@@ -14,6 +14,7 @@
 with events as (
 
     select * from {{ ref('stg_app__usage_events') }}
+    where {{ storytime.received_by_run('received_at') }}
 
 ),
 

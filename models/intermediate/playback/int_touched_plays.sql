@@ -12,8 +12,10 @@
 -- the safety margin) is the runner's: tables in the <schema>_ops schema, read here only
 -- when the runner passes received_through (the daily job), like a var. The previous rows
 -- are read from int_child_book_days as it stands before this run replaces them: not a
--- ref, which would be a cycle (int_child_book_days depends on this model).
--- depends_on: {{ ref('stg_app__usage_events') }}
+-- ref, which would be a cycle (int_child_book_days depends on this model). The received
+-- rows themselves come from int_received_events (read once there, through the created_at
+-- index).
+-- depends_on: {{ ref('int_received_events') }}
 {%- set range = storytime.processing_range() -%}
 {%- set received_through = storytime.received_through() -%}
 {%- set previous = storytime.existing_relation('int_child_book_days') -%}
@@ -32,9 +34,9 @@ with nothing as (
 ),
 
 {% if range is not none and received_through is not none %}
-events as (
+received_events as (
 
-    select * from {{ ref('stg_app__usage_events') }}
+    select * from {{ ref('int_received_events') }}
 
 ),
 
@@ -50,15 +52,15 @@ seen_events as (
 
 ),
 
-{%- set margin = var('received_margin_minutes') %}
 {%- set cutoff_hours = var('play_cutoff_hours_next_day') %}
 {%- set timeout_minutes = var('session_timeout_minutes') %}
 {%- set first_whole_day = modules.datetime.datetime.combine(range.start, modules.datetime.time()) %}
 
 received as (
 
-    -- rows received after the oldest coverage (less the margin) that can touch a date
-    -- before the whole dates: occurred before the cut-off hour of the first whole date
+    -- the received rows that can touch a date before the whole dates: occurred before the
+    -- cut-off hour of the first whole date, with both keys (a row without one, or with a
+    -- 1970 clock, is rejected and counted: it touches no play)
     select
         usage_event_id,
         child_profile_id,
@@ -67,19 +69,12 @@ received as (
         {{ storytime.utc_date('occurred_at') }} as event_date,
         {{ storytime.utc_date(dbt.dateadd('hour', -cutoff_hours, 'occurred_at')) }} as cutoff_date,
         {{ storytime.utc_date(dbt.dateadd('minute', timeout_minutes, 'occurred_at')) }} as lookahead_date
-    from events
+    from received_events
     where
-        received_at > (
-            select {{ dbt.dateadd('minute', -margin, 'min(received_through)') }}
-            from processed_dates
-            where metric_date <= {{ storytime.date_literal(range.end) }}
-        )
-        and received_at <= {{ storytime.utc_timestamp(received_through) }}
-        and occurred_at < {{ storytime.utc_timestamp(first_whole_day + modules.datetime.timedelta(hours=cutoff_hours)) }}
+        occurred_at < {{ storytime.utc_timestamp(first_whole_day + modules.datetime.timedelta(hours=cutoff_hours)) }}
         and child_profile_id is not null
         and book_id is not null
-        -- (a 1970 clock is rejected and counted on the day received: it touches nothing)
-        and not {{ storytime.occurred_at_is_implausible('events') }}
+        and not {{ storytime.occurred_at_is_implausible('received_events') }}
 
 ),
 
@@ -112,17 +107,9 @@ pending as (
         touches.touched_date < {{ storytime.date_literal(range.start) }}
         and (
             processed_dates.metric_date is null
-            or touches.received_at > processed_dates.received_through
-            or (
-                touches.received_at > {{ dbt.dateadd('minute', -margin, 'processed_dates.received_through') }}
-                and not exists (
-                    select 1
-                    from seen_events
-                    where
-                        seen_events.received_through = processed_dates.received_through
-                        and seen_events.usage_event_id = touches.usage_event_id
-                )
-            )
+            or {{ storytime.received_after_coverage(
+                'processed_dates', 'touches.received_at', 'touches.usage_event_id', 'seen_events'
+            ) }}
         )
 
 ),

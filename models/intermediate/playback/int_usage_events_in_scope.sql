@@ -3,13 +3,16 @@
 -- monthly partitions) except those of the pairs a daily run recomputes on earlier dates,
 -- whose events over all their dates come from int_touched_events instead (each event
 -- once: the two parts never share a pair; a touched pair without events has none in the
--- window either, its spans cover the whole dates).
+-- window either, its spans cover the whole dates). A daily run reads only the rows
+-- received up to its receive time (received_by_run), as every model of the run does.
 {{ config(materialized='ephemeral') }}
 
 with events as (
 
     select * from {{ ref('stg_app__usage_events') }}
-    where {{ storytime.event_window('occurred_at') }}
+    where
+        {{ storytime.event_window('occurred_at') }}
+        and {{ storytime.received_by_run('received_at') }}
 
 ),
 
