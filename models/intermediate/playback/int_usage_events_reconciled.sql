@@ -21,17 +21,11 @@
 {%- set earlier = storytime.reconciliation_dates(previous) -%}
 {%- set counted_dates = earlier.carried + earlier.recount -%}
 {%- set received_through = storytime.received_through() %}
+-- depends_on: {{ ref('int_received_events') }}
 
 with events as (
 
     {{ storytime.usage_events_to_count(ref('stg_app__usage_events'), earlier.recount) }}
-
-),
-
-received_events as (
-
-    select * from {{ ref('int_received_events') }}
-    where count_kind = 'pending'
 
 ),
 
@@ -50,6 +44,13 @@ child_book_days as (
 ),
 
 {% if earlier.carried %}
+received_events as (
+
+    select * from {{ ref('int_received_events') }}
+    where count_kind = 'pending'
+
+),
+
 previous_days as (
 
     select * from {{ previous }}

@@ -45,13 +45,13 @@ books as (
 whole_date_events as (
 
     select
-        usage_event_id,
-        child_profile_id,
-        book_id,
-        event_type,
-        reported_position_seconds,
-        occurred_at,
-        received_at,
+        events.usage_event_id,
+        events.child_profile_id,
+        events.book_id,
+        events.event_type,
+        events.reported_position_seconds,
+        events.occurred_at,
+        events.received_at,
         {{ storytime.usage_event_count_date('events') }} as count_date
     from events
 
