@@ -90,15 +90,30 @@ scoped_books as (
 
 ),
 
+scope_children as (
+
+    -- one row per scope, day and child (a child counts once per scope and day); a plain
+    -- group, which PostgreSQL may hash, instead of count(distinct), which always sorts
+    select
+        scope_kind,
+        scope_id,
+        activity_date,
+        child_profile_id,
+        sum(watched_seconds) as watched_seconds
+    from scoped_children
+    group by scope_kind, scope_id, activity_date, child_profile_id
+
+),
+
 child_totals as (
 
     select
         scope_kind,
         scope_id,
         activity_date as metric_date,
-        count(distinct child_profile_id) as unique_children,
+        count(*) as unique_children,
         sum(watched_seconds) as watched_seconds
-    from scoped_children
+    from scope_children
     group by scope_kind, scope_id, activity_date
 
 ),
