@@ -33,6 +33,7 @@
         'incremental_strategy': 'insert_overwrite',
         'date_column': date_column,
         'partition_by': [date_column],
+        'replace_also': replace_also,
     }) }}
 {% endmacro %}
 

@@ -64,7 +64,10 @@
         from {{ target_relation }} as old
         left anti join (select distinct {{ date_column }} from {{ source_relation }}) as new
             on old.{{ date_column }} = new.{{ date_column }}
-        where {{ storytime.in_processing_range('old.' ~ date_column) }}
+        {#- (the rejects and the reconciliation, replace_also, replace their whole dates by
+            date: they do not depend on the touched plays) #}
+        where {{ storytime.in_date_range('old.' ~ date_column) if config.get('replace_also')
+                 else storytime.in_processing_range('old.' ~ date_column) }}
     {%- endset -%}
     {%- set emptied = run_query(query).columns[0].values() | list -%}
     {%- if emptied -%}
