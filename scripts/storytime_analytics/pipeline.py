@@ -9,9 +9,7 @@ import sys
 import time
 import uuid
 
-from psycopg import sql
-
-from . import db, dbt_invoke, runlog, watermark
+from . import dbt_invoke, runlog, watermark
 from .dates import chunks, date_vars
 from .db import Target
 from .errors import InfrastructureFailure, StorytimeError
@@ -148,22 +146,20 @@ def touched_summary(target: Target, relations: dict[str, str]) -> dict:
 def count_rows(
     target: Target, ranges: list[tuple[dt.date, dt.date]], relations: dict[str, str]
 ) -> tuple[int, int]:
-    """Raw events read for the whole dates (the runs' windows, a pruned count) and events
-    rejected on them (the rejects relation dbt built)."""
+    """Raw events counted on the whole dates and events rejected on them, from what dbt
+    built (the reconciliation's raw count and the rejects): nothing here reads raw events
+    again."""
     read = rejected = 0
+    tally = relations.get("int_usage_events_reconciled")
     rejects = relations.get("int_usage_events_rejected")
     with target.connect() as conn:
         for first, last in ranges:
-            start = dt.datetime.combine(first, dt.time(), dt.timezone.utc) - dt.timedelta(hours=1)
-            end = dt.datetime.combine(last, dt.time(), dt.timezone.utc) + dt.timedelta(
-                days=1, hours=6
-            )
-            read += conn.execute(
-                sql.SQL(
-                    "select count(*) from {} where occurred_at >= %s and occurred_at < %s"
-                ).format(db.source_table("usage_events")),
-                (start, end),
-            ).fetchone()[0]
+            if tally:
+                read += conn.execute(
+                    f"""select coalesce(sum(raw_events), 0) from {tally}
+                        where count_date between %s and %s""",
+                    (first, last),
+                ).fetchone()[0]
             if rejects:
                 rejected += conn.execute(
                     f"select count(*) from {rejects} where reject_date between %s and %s",
