@@ -39,8 +39,12 @@
         where {{ storytime.in_date_range(date_column) }};
         {%- if storytime.processing_range() is not none %}
 
+        {#- (the new rows of the whole dates replaced them already, by date) #}
         delete from {{ target_relation }} as replaced
-        using (select distinct {{ also }} from {{ arg_dict['temp_relation'] }}) as recomputed
+        using (
+            select distinct {{ also }} from {{ arg_dict['temp_relation'] }}
+            where not ({{ storytime.in_date_range(date_column) }})
+        ) as recomputed
         where replaced.{{ also }} = recomputed.{{ also }};
         {%- endif %}
     {%- else -%}
