@@ -141,6 +141,40 @@ class Warehouse:
     def published(self) -> dict[str, list[dict]]:
         return {table: self.rows(table) for table in PUBLISHED}
 
+    def every_mart(self) -> dict[str, list[tuple]]:
+        """Every row of every mart, built and published (the tables of the marts' schemas
+        and the intermediate tables a run keeps), without the clock's and the run's
+        columns: what "equals one full build" compares. The run-state tables of a daily
+        run (touched plays, received rows) are left out."""
+        scratch = {
+            "int_touched_plays",
+            "int_received_events",
+            "int_touched_events",
+            "int_child_book_pairs_recomputed",
+        }
+        with self.target.connect() as conn:
+            tables = conn.execute(
+                """select table_schema, table_name from information_schema.tables
+                   where table_type = 'BASE TABLE'
+                     and table_schema in ('analytics', 'analytics_build', 'analytics_intermediate')
+                   order by 1, 2"""
+            ).fetchall()
+            out = {}
+            for schema, table in tables:
+                if table in scratch or table.startswith("int_play_segments_slice_"):
+                    continue
+                cur = conn.execute(f'select * from {schema}."{table}"')
+                names = [d.name for d in cur.description]
+                out[f"{schema}.{table}"] = sorted(
+                    tuple(
+                        (n, str(Decimal(str(v)) if isinstance(v, (Decimal, float)) else v))
+                        for n, v in zip(names, row, strict=True)
+                        if n not in RUN_TIME_COLUMNS
+                    )
+                    for row in cur.fetchall()
+                )
+        return out
+
 
 def _source_value(table: str, column: str, row: dict):
     if column in row:

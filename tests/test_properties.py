@@ -92,7 +92,8 @@ def test_models_match_the_oracle(server, rows, data):
 def test_cron_runs_with_late_rows_and_reruns_match_the_oracle(server, rows, data):
     """Work grows with what changed, and nothing is lost: a backfill, then the daily job
     night by night seeing only the rows received by then (late ones days later), with a
-    rerun of an earlier date somewhere in between, ends equal to the oracle over all rows."""
+    rerun of an earlier date somewhere in between, ends equal to the oracle over all rows
+    and every table equal to one full build."""
     span = event_dates(rows)
     if span is None:
         return
@@ -119,5 +120,9 @@ def test_cron_runs_with_late_rows_and_reruns_match_the_oracle(server, rows, data
                 pipeline.backfill(wh.target, again, again)
         expected_last = nights[-1]
         assert_matches_oracle(wh, {**rows, "events": events}, first, expected_last)
+        # and every table (all-time, by month, per-day counts) equals one full build
+        nightly = wh.every_mart()
+        wh.build()
+        assert wh.every_mart() == nightly
     finally:
         wh.drop()

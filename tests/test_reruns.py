@@ -234,7 +234,8 @@ def test_cron_nights_with_late_uploads_equal_one_full_build(server):
     """Backfill two days, then cron for the rest, each night seeing only the rows received
     by then, with the generator's late uploads (1-5 days), a transaction committing after
     the run that read its receive time (inside the safety margin), a tablet uploading a
-    week at once, and a rerun of an old date in between: the tables equal the oracle."""
+    week at once, and a rerun of an old date in between: the tables equal the oracle, and
+    every table equals a full build."""
     wh = Warehouse(server)
     try:
         with wh.target.connect() as conn:
@@ -262,6 +263,45 @@ def test_cron_nights_with_late_uploads_equal_one_full_build(server):
         cron.receive(wh, dt.datetime.max.replace(tzinfo=dt.timezone.utc))
         pipeline.daily(wh.target, FIRST + dt.timedelta(days=7))
         assert published(wh) == oracle(source_rows(wh), FIRST, FIRST + dt.timedelta(days=7))
+        # every other table too (the all-time and by-month marts, the per-day counts):
+        # the nights left what one full build over the same rows gives
+        nightly = wh.every_mart()
+        wh.build()
+        assert wh.every_mart() == nightly
+    finally:
+        wh.drop()
+
+
+def test_nights_across_a_month_end_replace_the_months_from_the_first_processed_one(server):
+    """child_activity_months is replaced from a run's first processed month on, the months
+    before keep their rows and carry their last active day into it: cron nights across
+    the end of March, with late uploads of March days received in April, leave every table
+    equal to one full build, and April's rows carry March's last active days."""
+    first = dt.date(2026, 3, 28)
+    wh = Warehouse(server)
+    try:
+        with wh.target.connect() as conn:
+            generate.generate(conn, "public", first, 7, children=50, books=8, seed=5)
+        # a tablet offline over the month end: its rows of 30-31 March arrive on 3 April
+        wh.execute(
+            """update public.usage_events set created_at = %s
+               where child_profile_id = (select min(child_profile_id) from public.usage_events)
+                 and occurred_at >= '2026-03-30' and occurred_at < '2026-04-01'""",
+            (cron.night_of(dt.date(2026, 4, 3)) - dt.timedelta(hours=1),),
+        )
+        cron.hold_back_events(wh)
+        cron.receive(wh, cron.night_of(first + dt.timedelta(days=1)))
+        pipeline.backfill(wh.target, first, first + dt.timedelta(days=1))
+        runs = cron.run_nights(wh, first + dt.timedelta(days=2), first + dt.timedelta(days=7))
+        assert runs[4].details["touched_dates"] >= 1  # 3 April's night reached back into March
+        carried = wh.rows(
+            "child_activity_months",
+            where="where month_start = date '2026-04-01' and previous_active_date < month_start",
+        )
+        assert carried, "no April row carries a March day"
+        nightly = wh.every_mart()
+        wh.build()
+        assert wh.every_mart() == nightly
     finally:
         wh.drop()
 

@@ -177,7 +177,7 @@
     {%- if full or node.config.materialized != 'incremental' or storytime.processing_range() is none -%}
         {{ return('true') }}
     {%- elif strategy == 'replace_dates' -%}
-        {{ return(storytime.in_processing_range(node.config.date_column, in_test=true)) }}
+        {{ return(storytime.in_replaced_dates(node.config.date_column, node.config, in_test=true)) }}
     {%- elif strategy == 'replace_keys' and keyed_scope and node.config.get('key_model') -%}
         {%- set keys = node.config.key_columns or node.config.unique_key -%}
         {%- set keys = [keys] if keys is string else keys -%}

@@ -32,6 +32,46 @@
     {{- storytime.in_counted_dates(column, storytime.touched_dates(in_test)) -}}
 {% endmacro %}
 
+{#- The first day of the earliest month a run changes: the month of its first processed
+    date (the whole dates' start, or an earlier date a daily run touched); none on a full
+    build. A table by month (child_activity_months) replaces that month and every later
+    one: a month's rows depend on its days and on the months before it. -#}
+{% macro first_processed_month(in_test=false) %}
+    {#- (touched_dates first: its ref is what makes a model calling this depend on
+        int_touched_plays, also while parsing) -#}
+    {%- set touched = storytime.touched_dates(in_test) -%}
+    {%- set range = storytime.processing_range() -%}
+    {%- if range is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set days = [range.start] -%}
+    {%- for day in touched -%}
+        {%- do days.append(modules.datetime.date.fromisoformat(day)) -%}
+    {%- endfor -%}
+    {{ return((days | min).replace(day=1)) }}
+{% endmacro %}
+
+{#- A predicate keeping the rows from the first processed month on (true on a full build). -#}
+{% macro in_processed_months(column, in_test=false) %}
+    {%- set first = storytime.first_processed_month(in_test) -%}
+    {%- if first is none -%}
+        {{ column }} is not null
+    {%- else -%}
+        {{ column }} >= {{ storytime.date_literal(first) }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- The rows a run replaces in a table replaced by date (config date_column): from the first
+    processed month on for a table by month (config months_onward), else the processed
+    dates. One predicate for the strategy, the publish and the data tests. -#}
+{% macro in_replaced_dates(column, node_config, in_test=false) %}
+    {%- if node_config.get('months_onward') -%}
+        {{- storytime.in_processed_months(column, in_test) -}}
+    {%- else -%}
+        {{- storytime.in_processing_range(column, in_test) -}}
+    {%- endif -%}
+{% endmacro %}
+
 {#- A predicate keeping the whole dates of a date column and the earlier `dates` (ISO
     strings) as literals. True on a full build. -#}
 {% macro in_counted_dates(column, dates) %}

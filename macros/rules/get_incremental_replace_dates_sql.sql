@@ -9,7 +9,8 @@
     (child_profile_id, book_id) index. With config `replace_also` (a column), a table
     replaces its whole dates and every row whose column holds a value of the new rows: the
     rejects add a daily run's received rejects by id, the reconciliation its recounted
-    days. Every other table replaces the touched dates whole.
+    days. A table by month (config `months_onward`) replaces its rows from the first
+    processed month on. Every other table replaces the touched dates whole.
 
     PostgreSQL only: on Spark the same models use insert_overwrite of the date partitions
     (macros/rules/incremental_config.sql). -#}
@@ -49,7 +50,7 @@
         {%- endif %}
     {%- else -%}
         delete from {{ target_relation }}
-        where {{ storytime.in_processing_range(date_column) }};
+        where {{ storytime.in_replaced_dates(date_column, config) }};
     {%- endif %}
 
     insert into {{ target_relation }} ({{ columns }})

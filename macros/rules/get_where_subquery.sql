@@ -45,7 +45,7 @@
             and node.schema | lower == relation.schema | lower -%}
         {%- set date_column = node.config.get('date_column') -%}
         {%- if date_column -%}
-            {{ return(storytime.in_processing_range(date_column, in_test=true)) }}
+            {{ return(storytime.in_replaced_dates(date_column, node.config, in_test=true)) }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(none) }}

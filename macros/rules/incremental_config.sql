@@ -37,6 +37,28 @@
     }) }}
 {% endmacro %}
 
+{#- A table by month whose rows also depend on the months before (child_activity_months:
+    the previous active day): PostgreSQL replaces the months from the first processed one
+    on (replace_dates with months_onward); Spark, whose runs replace whole dates anyway,
+    rebuilds the table. -#}
+{% macro replace_months_config(date_column) %}
+    {{ return(adapter.dispatch('replace_months_config', 'storytime')(date_column)) }}
+{% endmacro %}
+
+{% macro default__replace_months_config(date_column) %}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'replace_dates',
+        'date_column': date_column,
+        'months_onward': true,
+        'on_schema_change': 'append_new_columns',
+    }) }}
+{% endmacro %}
+
+{% macro spark__replace_months_config(date_column) %}
+    {{ return({'materialized': 'table'}) }}
+{% endmacro %}
+
 {#- key_model: the model listing the keys a run recomputes (none: the keys of the new rows);
     key_columns: its columns that name them (default unique_key), e.g. book_id for a table
     keyed by book and bucket. -#}

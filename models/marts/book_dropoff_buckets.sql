@@ -1,7 +1,8 @@
 -- Per book, all time (SPEC section 4): how many plays ended in each 10 % bucket of the
 -- duration (session_count keeps the product spec's name; it counts plays). All eleven
 -- buckets for every book with at least one bucketed play. A run recomputes the books of the
--- pairs it recomputed (int_child_book_pairs_recomputed).
+-- pairs it recomputed (int_child_book_pairs_recomputed) from their per-day counts
+-- (int_book_day_dropoff_buckets), never from every play ever.
 {{
     config(
         indexes=[{'columns': ['book_id', 'bucket_percent'], 'unique': true}],
@@ -9,11 +10,9 @@
     )
 }}
 
--- (Each import CTE is read once: PostgreSQL materialises a CTE read twice, which here
--- would copy every play ever.)
-with all_plays as (
+with dropoff_days as (
 
-    select * from {{ ref('int_plays') }}
+    select * from {{ ref('int_book_day_dropoff_buckets') }}
 
 ),
 
@@ -30,13 +29,13 @@ recomputed_books as (
 
 ),
 
-plays as (
+book_dropoff_days as (
 
-    select plays.*
-    from all_plays as plays
+    -- the recomputed books' per-day counts, every day (books times days, not every play)
+    select dropoff_days.*
+    from dropoff_days
     inner join recomputed_books
-        on plays.book_id = recomputed_books.book_id
-    where plays.dropoff_bucket_percent is not null
+        on dropoff_days.book_id = recomputed_books.book_id
 
 ),
 
@@ -44,7 +43,7 @@ touched_books as (
 
     -- the recomputed books that still have a bucketed play
     select distinct book_id
-    from plays
+    from book_dropoff_days
 
 ),
 
@@ -58,10 +57,10 @@ bucket_counts as (
 
     select
         book_id,
-        dropoff_bucket_percent as bucket_percent,
-        count(*) as play_count
-    from plays
-    group by book_id, dropoff_bucket_percent
+        bucket_percent,
+        sum(play_count) as play_count
+    from book_dropoff_days
+    group by book_id, bucket_percent
 
 ),
 

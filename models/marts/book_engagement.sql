@@ -1,8 +1,10 @@
 -- Per book, all time: views, minutes, completions, completion rate, unique children and the
--- repeat-view figures of the product spec (4.2). Counts and minutes come from the per-play
--- and per-day facts (exact seconds summed over all days, rounded once: never a sum of the
--- children's rounded minutes); the per-viewer figures from child_viewing_histories.
--- Small (one row per book), so rebuilt whole on every run.
+-- repeat-view figures of the product spec (4.2). Counts and minutes are sums of the book's
+-- daily rows (daily_book_metrics: the plays of each play day, the exact seconds of each
+-- day, summed over all days and rounded once: never a sum of rounded minutes); the
+-- per-viewer figures from child_viewing_histories. Small (one row per book), so rebuilt
+-- whole on every run, from a book's days rather than from every play ever: a night's cost
+-- grows with books times days, not with the plays of the whole history.
 {{ config(materialized='table', indexes=[{'columns': ['book_id'], 'unique': true}]) }}
 
 with histories as (
@@ -11,15 +13,9 @@ with histories as (
 
 ),
 
-child_book_days as (
+book_days as (
 
-    select * from {{ ref('int_child_book_days') }}
-
-),
-
-plays as (
-
-    select * from {{ ref('int_plays') }}
+    select * from {{ ref('daily_book_metrics') }}
 
 ),
 
@@ -36,25 +32,16 @@ viewer_totals as (
 
 ),
 
-watch_totals as (
+book_totals as (
 
     select
         book_id,
-        sum(watched_seconds) as watched_seconds
-    from child_book_days
-    group by book_id
-
-),
-
-play_totals as (
-
-    select
-        book_id,
-        count(*) as total_views,
-        sum(case when is_complete then 1 else 0 end) as completion_count,
-        sum(case when duration_seconds is not null then 1 else 0 end) as plays_with_duration,
-        sum(case when is_valid then 1 else 0 end) as valid_plays
-    from plays
+        sum(watched_seconds) as watched_seconds,
+        sum(total_plays) as total_views,
+        sum(completion_count) as completion_count,
+        sum(plays_with_duration) as plays_with_duration,
+        sum(valid_plays) as valid_plays
+    from book_days
     group by book_id
 
 ),
@@ -66,12 +53,12 @@ final as (
         viewer_totals.book_id,
 
         -- numerics
-        cast(coalesce(play_totals.total_views, 0) as integer) as total_views,
-        cast(coalesce(play_totals.plays_with_duration, 0) as integer) as plays_with_duration,
-        cast(coalesce(play_totals.valid_plays, 0) as integer) as valid_plays,
-        {{ storytime.minutes_from_seconds('coalesce(watch_totals.watched_seconds, 0)', 14) }} as total_minutes_watched,
-        cast(coalesce(play_totals.completion_count, 0) as integer) as completion_count,
-        {{ storytime.completion_rate('play_totals.completion_count', 'play_totals.plays_with_duration') }}
+        cast(coalesce(book_totals.total_views, 0) as integer) as total_views,
+        cast(coalesce(book_totals.plays_with_duration, 0) as integer) as plays_with_duration,
+        cast(coalesce(book_totals.valid_plays, 0) as integer) as valid_plays,
+        {{ storytime.minutes_from_seconds('coalesce(book_totals.watched_seconds, 0)', 14) }} as total_minutes_watched,
+        cast(coalesce(book_totals.completion_count, 0) as integer) as completion_count,
+        {{ storytime.completion_rate('book_totals.completion_count', 'book_totals.plays_with_duration') }}
             as completion_rate,
         cast(viewer_totals.unique_children as integer) as unique_children,
         cast(viewer_totals.average_views_per_child as numeric(10, 2)) as average_views_per_child,
@@ -82,10 +69,8 @@ final as (
         {{ dbt.current_timestamp() }} as updated_at
 
     from viewer_totals
-    left join watch_totals
-        on viewer_totals.book_id = watch_totals.book_id
-    left join play_totals
-        on viewer_totals.book_id = play_totals.book_id
+    left join book_totals
+        on viewer_totals.book_id = book_totals.book_id
 
 )
 

@@ -12,6 +12,7 @@
         **storytime.replace_dates_config('metric_date'),
     )
 }}
+{{- storytime.require_column('watched_seconds') }}
 
 with child_book_days as (
 
@@ -77,6 +78,8 @@ final as (
         cast(event_totals.total_play_starts as integer) as total_play_starts,
         cast(event_totals.total_play_ends as integer) as total_play_ends,
         {{ storytime.minutes_from_seconds('event_totals.watched_seconds', 10) }} as total_minutes_watched,
+        -- exact: the all-time and multi-day figures sum these and round once
+        cast(event_totals.watched_seconds as {{ dbt.type_numeric() }}) as watched_seconds,
         cast(event_totals.unique_children as integer) as unique_children,
         cast(coalesce(play_totals.completion_count, 0) as integer) as completion_count,
         play_totals.average_watch_percentage,

@@ -42,6 +42,7 @@ final as (
         book_metrics.total_play_starts,
         book_metrics.total_play_ends,
         book_metrics.total_minutes_watched,
+        book_metrics.watched_seconds,
         book_metrics.unique_children,
         book_metrics.completion_count,
         book_metrics.total_plays,

@@ -589,6 +589,7 @@ def compute(
                 "total_play_starts": book_day.play_starts,
                 "total_play_ends": book_day.play_ends,
                 "total_minutes_watched": minutes(book_day.microseconds),
+                "watched_seconds": Decimal(book_day.microseconds).scaleb(-6),
                 "unique_children": len(book_day.children),
                 "completion_count": book_day.completions,
                 "average_watch_percentage": average_watch_percentage,

@@ -2,14 +2,14 @@
 -- (max_position_seconds >= mark / 100 * the duration on the play's day) out of the plays
 -- with a known duration and a known position (SPEC section 4, book_retention_curve).
 -- Counts only: the protected road from per-play facts to the publisher-facing curve.
--- Rebuilt whole from every play on each run: nearly every book has plays on any day, so
--- recomputing the touched books would read about as much, and a table needs no rule for
--- which books a run touched (it always equals a full build).
+-- Rebuilt whole on each run from the per-day counts of each highest mark
+-- (int_book_day_highest_marks: books times days times marks, not every play ever), so a
+-- table needs no rule for which books a run touched (it always equals a full build).
 {{ config(materialized='table', indexes=[{'columns': ['book_id', 'percent_mark'], 'unique': true}]) }}
 
-with plays as (
+with highest_mark_days as (
 
-    select * from {{ ref('int_plays') }}
+    select * from {{ ref('int_book_day_highest_marks') }}
 
 ),
 
@@ -20,28 +20,13 @@ marks as (
 
 ),
 
-measured_plays as (
-
-    -- the highest mark each play reached: 5 * floor(20 * least(max / duration, 1)), so a
-    -- play reached mark m exactly when its highest mark is at least m
-    select
-        plays.book_id,
-        case
-            when plays.max_position_seconds >= plays.duration_seconds then 100
-            else 5 * floor(20 * cast(plays.max_position_seconds as {{ dbt.type_numeric() }}) / plays.duration_seconds)
-        end as highest_mark
-    from plays
-    where plays.duration_seconds is not null and plays.max_position_seconds is not null
-
-),
-
 plays_by_highest_mark as (
 
     select
         book_id,
         highest_mark,
-        count(*) as play_count
-    from measured_plays
+        sum(play_count) as play_count
+    from highest_mark_days
     group by book_id, highest_mark
 
 ),
