@@ -25,11 +25,7 @@
 with child_days as (
 
     select * from {{ ref('child_book_activity_days') }}
-    where
-        has_events
-        {%- if replaces_months %}
-        and {{ storytime.in_processed_months('activity_date') }}
-        {%- endif %}
+    where has_events and {{ storytime.in_processed_months('activity_date') if replaces_months else 'true' }}
 
 ),
 
