@@ -306,6 +306,31 @@ def test_nights_across_a_month_end_replace_the_months_from_the_first_processed_o
         wh.drop()
 
 
+def test_the_first_nights_of_a_month_carry_the_months_before(server):
+    """On a month's first nights a returning child has no row of the month yet: its last
+    active day of the months before is looked up (the child index), and every table
+    equals one build of the same dates."""
+    first, last = dt.date(2026, 3, 30), dt.date(2026, 4, 2)
+    wh = Warehouse(server)
+    try:
+        with wh.target.connect() as conn:
+            generate.generate(conn, "public", first, 4, children=30, books=6, seed=3)
+        pipeline.backfill(wh.target, first, dt.date(2026, 3, 31))
+        for day in (dt.date(2026, 4, 1), last):
+            run = pipeline.daily(wh.target, day)
+            assert run.details["touched_dates"] == 0  # April is the first processed month
+        carried = wh.rows(
+            "child_activity_months",
+            where="where month_start = date '2026-04-01' and previous_active_date is not null",
+        )
+        assert carried, "no April row carries a March day"
+        nightly = wh.every_mart()
+        wh.build(first, last)
+        assert wh.every_mart() == nightly
+    finally:
+        wh.drop()
+
+
 def test_a_rerun_after_events_disappear_equals_a_full_build(events_wh):
     """The app deletes events (a data fix): rerunning their dates leaves no all-time row a
     full build would not give, also for pairs with nothing left on the rerun dates."""
@@ -332,6 +357,50 @@ def test_a_rerun_after_events_disappear_equals_a_full_build(events_wh):
     assert gone > 0
     pipeline.backfill(wh.target, day, day)
     assert published(wh) == oracle(source_rows(wh), FIRST, LAST)
+
+
+def test_a_daily_rerun_after_a_day_s_activity_disappears_equals_a_full_build(events_wh):
+    """child_activity_months updates the keys a run changes: a daily rerun of a day whose
+    events were deleted (a data fix) clears that day's bit in every mask that had it and
+    drops the rows left with no active day (children who watched a book only that day),
+    in the build copy and in the published one, as one full build gives."""
+    wh = events_wh
+    day = FIRST + dt.timedelta(days=2)
+    pipeline.backfill(wh.target, FIRST, LAST)
+    with wh.target.connect() as conn:
+        # the pairs active on `day` only, and one child's whole day, disappear
+        gone = conn.execute(
+            """with single_day as (
+                   select child_profile_id, book_id from public.usage_events
+                   group by child_profile_id, book_id
+                   having min(occurred_at)::date = %(day)s and max(occurred_at)::date = %(day)s),
+               one_child as (
+                   select min(child_profile_id) as child_profile_id from public.usage_events
+                   where occurred_at::date = %(day)s)
+               delete from public.usage_events as e
+               where (e.child_profile_id, e.book_id) in (select * from single_day)
+                  or (e.child_profile_id = (select child_profile_id from one_child)
+                      and e.occurred_at >= %(day)s
+                      and e.occurred_at < %(day)s + interval '1 day')""",
+            {"day": day},
+        ).rowcount
+    assert gone > 0
+    # a table built before its child index (an upgrade): the run creates the index first
+    lookup_index = """select indexname from pg_indexes
+        where schemaname = 'analytics_build' and tablename = 'child_activity_months'
+          and indexdef like '%%(child_profile_id, scope_kind, scope_id, month_start)'"""
+    with wh.target.connect() as conn:
+        (index,) = conn.execute(lookup_index).fetchone()
+        conn.execute(f'drop index analytics_build."{index}"')
+    before = wh.rows("child_activity_months")
+    pipeline.daily(wh.target, day)
+    after = wh.rows("child_activity_months")
+    assert len(after) < len(before), "no month row disappeared with its only day"
+    with wh.target.connect() as conn:
+        assert conn.execute(lookup_index).fetchone() is not None
+    nightly = wh.every_mart()
+    wh.build()
+    assert wh.every_mart() == nightly
 
 
 def test_late_rejects_are_counted_on_their_date(events_wh):

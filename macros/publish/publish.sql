@@ -10,7 +10,8 @@
     test) publishes with `run-operation publish` after its tests pass.
 
     What a run recomputed, per mart: the processed dates of a dated mart (replace_dates:
-    the run's range and the earlier dates it touched), the keys listed by key_model of an
+    the run's range and the earlier dates it touched; for a table by month, the keys it
+    changed from the first processed month on), the keys listed by key_model of an
     all-time mart (replace_keys), every row of anything else (the small per-book tables).
     When the build schema holds changes that an earlier invocation did not publish (its
     tests failed, it was killed, it was a `dbt run`), the publish copies every row instead:
@@ -151,6 +152,17 @@
         {%- set columns = adapter.get_columns_in_relation(built) | map(attribute='name') | map('replace', '"', '') | list -%}
         {%- if built.schema != published.schema and columns -%}
             {%- set scope = storytime.publish_scope(node, full, keyed_scope) -%}
+            {%- if storytime.publishes_changed_keys(node, full, keyed_scope) -%}
+                {#- a table by month: the keys the run changed, found before the copy changes -#}
+                {%- set changed = adapter.quote('changed_' ~ node.alias) -%}
+                {%- set keys = node.config.key_columns | join(', ') -%}
+                {%- set changed_rows = scope ~ ' and ' ~ storytime.has_processed_days(
+                    node.config.days_mask, node.config.date_column, in_test=true) -%}
+                {%- do statements.append('create temporary table ' ~ changed ~ ' on commit drop as select '
+                    ~ keys ~ ' from ' ~ built ~ ' where ' ~ changed_rows
+                    ~ ' union select ' ~ keys ~ ' from ' ~ published ~ ' where ' ~ changed_rows) -%}
+                {%- set scope = scope ~ ' and (' ~ keys ~ ') in (select ' ~ keys ~ ' from ' ~ changed ~ ')' -%}
+            {%- endif -%}
             {%- set column_list = columns | map('tojson') | join(', ') -%}
             {%- do statements.append('delete from ' ~ published ~ ' where ' ~ scope) -%}
             {%- do statements.append('insert into ' ~ published ~ ' (' ~ column_list ~ ') select '
@@ -189,6 +201,16 @@
     {%- else -%}
         {{ return('true') }}
     {%- endif -%}
+{% endmacro %}
+
+{#- Whether a mart's publish copies only the keys its run changed: a table by month
+    (months_onward, key_columns) after a dated run that published its own changes. Those
+    keys are the ones with a processed day in the new rows or in the copy's old rows, the
+    same keys the run replaced (macros/rules/get_incremental_replace_dates_sql.sql). -#}
+{% macro publishes_changed_keys(node, full, keyed_scope) %}
+    {{ return(not full and keyed_scope and node.config.materialized == 'incremental'
+        and node.config.get('months_onward') and node.config.get('key_columns')
+        and storytime.processing_range() is not none) }}
 {% endmacro %}
 
 {% macro selects_models(resources) %}

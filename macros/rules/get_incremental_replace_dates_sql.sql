@@ -9,8 +9,10 @@
     (child_profile_id, book_id) index. With config `replace_also` (a column), a table
     replaces its whole dates and every row whose column holds a value of the new rows: the
     rejects add a daily run's received rejects by id, the reconciliation its recounted
-    days. A table by month (config `months_onward`) replaces its rows from the first
-    processed month on. Every other table replaces the touched dates whole.
+    days. A table by month (config `months_onward`) replaces, from the first processed month
+    on, the rows of the keys (config `key_columns`) the run recomputed and of the keys whose
+    stored day mask (config `days_mask`) has a processed day (a key whose processed days are
+    all gone has no new row). Every other table replaces the touched dates whole.
 
     PostgreSQL only: on Spark the same models use insert_overwrite of the date partitions
     (macros/rules/incremental_config.sql). -#}
@@ -48,6 +50,15 @@
         ) as recomputed
         where replaced.{{ also }} = recomputed.{{ also }};
         {%- endif %}
+    {%- elif config.get('months_onward') and storytime.processing_range() is not none -%}
+        {%- set keys = config.require('key_columns') | join(', ') -%}
+        delete from {{ target_relation }}
+        where
+            {{ storytime.in_replaced_dates(date_column, config) }}
+            and (
+                {{ storytime.has_processed_days(config.require('days_mask'), date_column) }}
+                or ({{ keys }}) in (select {{ keys }} from {{ arg_dict['temp_relation'] }})
+            );
     {%- else -%}
         delete from {{ target_relation }}
         where {{ storytime.in_replaced_dates(date_column, config) }};

@@ -8,7 +8,8 @@
       tests the dates it wrote instead of re-reading every play ever (and the rejects
       table by its reject_date instead of re-reading raw events). On the per-play and
       per-child-day tables (config touched_keys) a daily run's touched dates are tested
-      for the touched pairs only: what it rewrote there. When the run will publish every
+      for the touched pairs only: what it rewrote there; on a table by month (config
+      months_onward, key_columns) the keys with a processed day. When the run will publish every
       row (the build holds changes another job left unpublished: its tests failed, or it
       died), every row is tested, so that nothing is published untested. -#}
 {% macro get_where_subquery(relation) -%}
@@ -44,7 +45,13 @@
             and node.alias | lower == relation.identifier | lower
             and node.schema | lower == relation.schema | lower -%}
         {%- set date_column = node.config.get('date_column') -%}
-        {%- if date_column -%}
+        {%- if date_column and node.config.get('months_onward') and node.config.get('key_columns') -%}
+            {#- a table by month: the rows of the keys with a processed day (the keys it rewrote) -#}
+            {%- set months = storytime.in_replaced_dates(date_column, node.config, in_test=true) -%}
+            {%- set keys = node.config.key_columns | join(', ') -%}
+            {{ return(months ~ ' and (' ~ keys ~ ') in (select ' ~ keys ~ ' from ' ~ relation ~ ' where ' ~ months
+                ~ ' and ' ~ storytime.has_processed_days(node.config.days_mask, date_column, in_test=true) ~ ')') }}
+        {%- elif date_column -%}
             {{ return(storytime.in_replaced_dates(date_column, node.config, in_test=true)) }}
         {%- endif -%}
     {%- endfor -%}

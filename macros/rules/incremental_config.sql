@@ -38,24 +38,27 @@
 {% endmacro %}
 
 {#- A table by month whose rows also depend on the months before (child_activity_months:
-    the previous active day): PostgreSQL replaces the months from the first processed one
-    on (replace_dates with months_onward); Spark, whose runs replace whole dates anyway,
-    rebuilds the table. -#}
-{% macro replace_months_config(date_column) %}
-    {{ return(adapter.dispatch('replace_months_config', 'storytime')(date_column)) }}
+    a day mask per key and month, and the previous active day). PostgreSQL: replace_dates
+    with months_onward: a run replaces, from the first processed month on, the rows of the
+    keys (key_columns) it recomputed and of the keys whose stored mask (days_mask) has a
+    processed day. Spark, whose runs replace whole dates anyway, rebuilds the table. -#}
+{% macro replace_months_config(date_column, key_columns, days_mask) %}
+    {{ return(adapter.dispatch('replace_months_config', 'storytime')(date_column, key_columns, days_mask)) }}
 {% endmacro %}
 
-{% macro default__replace_months_config(date_column) %}
+{% macro default__replace_months_config(date_column, key_columns, days_mask) %}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'replace_dates',
         'date_column': date_column,
         'months_onward': true,
+        'key_columns': key_columns,
+        'days_mask': days_mask,
         'on_schema_change': 'append_new_columns',
     }) }}
 {% endmacro %}
 
-{% macro spark__replace_months_config(date_column) %}
+{% macro spark__replace_months_config(date_column, key_columns, days_mask) %}
     {{ return({'materialized': 'table'}) }}
 {% endmacro %}
 
