@@ -156,11 +156,9 @@
                 {#- a table by month: the keys the run changed, found before the copy changes -#}
                 {%- set changed = adapter.quote('changed_' ~ node.alias) -%}
                 {%- set keys = node.config.key_columns | join(', ') -%}
-                {%- set changed_rows = scope ~ ' and ' ~ storytime.has_processed_days(
-                    node.config.days_mask, node.config.date_column, in_test=true) -%}
-                {%- do statements.append('create temporary table ' ~ changed ~ ' on commit drop as select '
-                    ~ keys ~ ' from ' ~ built ~ ' where ' ~ changed_rows
-                    ~ ' union select ' ~ keys ~ ' from ' ~ published ~ ' where ' ~ changed_rows) -%}
+                {%- do statements.append('create temporary table ' ~ changed ~ ' on commit drop as '
+                    ~ storytime.changed_month_keys(built, node.config, in_test=true)
+                    ~ ' union ' ~ storytime.changed_month_keys(published, node.config, in_test=true)) -%}
                 {%- set scope = scope ~ ' and (' ~ keys ~ ') in (select ' ~ keys ~ ' from ' ~ changed ~ ')' -%}
             {%- endif -%}
             {%- set column_list = columns | map('tojson') | join(', ') -%}
@@ -205,8 +203,8 @@
 
 {#- Whether a mart's publish copies only the keys its run changed: a table by month
     (months_onward, key_columns) after a dated run that published its own changes. Those
-    keys are the ones with a processed day in the new rows or in the copy's old rows, the
-    same keys the run replaced (macros/rules/get_incremental_replace_dates_sql.sql). -#}
+    keys are the ones with a recomputed day in the new rows or in the copy's old rows, the
+    same keys the run replaced (macros/rules/changed_month_keys.sql). -#}
 {% macro publishes_changed_keys(node, full, keyed_scope) %}
     {{ return(not full and keyed_scope and node.config.materialized == 'incremental'
         and node.config.get('months_onward') and node.config.get('key_columns')

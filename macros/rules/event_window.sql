@@ -61,44 +61,6 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- The days of `month_column`'s month that the run processes (the whole dates and the
-    earlier dates a daily run touched), as a bit mask like child_activity_months' (bit d - 1
-    for day d): one literal per processed month, 0 for any other month. A bigint. -#}
-{% macro processed_days_mask(month_column, in_test=false) %}
-    {%- set processing = storytime.processing_range() -%}
-    {%- set days = [] -%}
-    {%- if processing is not none -%}
-        {%- for offset in range((processing.end - processing.start).days + 1) -%}
-            {%- do days.append(processing.start + modules.datetime.timedelta(days=offset)) -%}
-        {%- endfor -%}
-        {%- for day in storytime.touched_dates(in_test) -%}
-            {%- do days.append(modules.datetime.date.fromisoformat(day)) -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- set masks = {} -%}
-    {%- for day in days | unique -%}
-        {%- set month = day.replace(day=1) -%}
-        {%- do masks.update({month: masks.get(month, 0) + 2 ** (day.day - 1)}) -%}
-    {%- endfor -%}
-    {%- if not masks -%}
-        cast(0 as bigint)
-    {%- else -%}
-        cast(case {{ month_column }}
-        {%- for month in masks | sort %} when {{ storytime.date_literal(month) }} then {{ masks[month] }}{% endfor %}
-        else 0 end as bigint)
-    {%- endif -%}
-{% endmacro %}
-
-{#- A predicate keeping the rows of a table by month whose day mask has a processed day: the
-    rows a run changes by day (true on a full build). -#}
-{% macro has_processed_days(mask_column, month_column, in_test=false) %}
-    {%- if storytime.processing_range() is none -%}
-        {{ mask_column }} is not null
-    {%- else -%}
-        ({{ mask_column }} & {{ storytime.processed_days_mask(month_column, in_test) }}) <> 0
-    {%- endif -%}
-{% endmacro %}
-
 {#- The rows a run may replace in a table replaced by date (config date_column): from the first
     processed month on for a table by month (config months_onward), else the processed
     dates. One predicate for the strategy, the publish and the data tests. -#}

@@ -10,9 +10,10 @@
     replaces its whole dates and every row whose column holds a value of the new rows: the
     rejects add a daily run's received rejects by id, the reconciliation its recounted
     days. A table by month (config `months_onward`) replaces, from the first processed month
-    on, the rows of the keys (config `key_columns`) the run recomputed and of the keys whose
-    stored day mask (config `days_mask`) has a processed day (a key whose processed days are
-    all gone has no new row). Every other table replaces the touched dates whole.
+    on, the rows of the keys (config `key_columns`) the run recomputed and the rows whose
+    stored day mask (config `days_mask`) has a recomputed day (macros/rules/
+    changed_month_keys.sql; a key whose recomputed days are all gone has no new row).
+    Every other table replaces the touched dates whole.
 
     PostgreSQL only: on Spark the same models use insert_overwrite of the date partitions
     (macros/rules/incremental_config.sql). -#}
@@ -51,14 +52,28 @@
         where replaced.{{ also }} = recomputed.{{ also }};
         {%- endif %}
     {%- elif config.get('months_onward') and storytime.processing_range() is not none -%}
-        {%- set keys = config.require('key_columns') | join(', ') -%}
+        {#- (one delete per reason, each a plain join: an OR of them plans no join) -#}
+        {%- set keys = config.require('key_columns') -%}
+        {%- set mask = config.require('days_mask') -%}
         delete from {{ target_relation }}
         where
             {{ storytime.in_replaced_dates(date_column, config) }}
-            and (
-                {{ storytime.has_processed_days(config.require('days_mask'), date_column) }}
-                or ({{ keys }}) in (select {{ keys }} from {{ arg_dict['temp_relation'] }})
-            );
+            and ({{ mask }} & {{ storytime.whole_days_mask(date_column) }}) <> 0;
+
+        delete from {{ target_relation }} as replaced
+        using ({{ storytime.touched_days_masks() }}) as touched
+        where
+            replaced.child_profile_id = touched.child_profile_id
+            and replaced.{{ date_column }} = touched.month_start
+            and (replaced.{{ mask }} & touched.touched_days_mask) <> 0;
+
+        delete from {{ target_relation }} as replaced
+        using (select distinct {{ keys | join(', ') }} from {{ arg_dict['temp_relation'] }}) as recomputed
+        where
+            {{ storytime.in_replaced_dates('replaced.' ~ date_column, config) }}
+            {%- for key in keys %}
+            and replaced.{{ key }} = recomputed.{{ key }}
+            {%- endfor %};
     {%- else -%}
         delete from {{ target_relation }}
         where {{ storytime.in_replaced_dates(date_column, config) }};

@@ -3,13 +3,15 @@
 -- day d). The range functions count the children distinct over any dates from it by
 -- reading one row per child and month instead of one per child, book and day
 -- (macros/operations/create_rule_functions.sql).
--- A run updates the rows its processed days change, reading only those days: each changed
--- child and scope (active on a processed day, now or before the run) gets its months from
--- the first processed month on again, with the processed days' bits replaced in their
--- masks, and their previous active days carried from the months before. A night costs its
--- own days and the current month's rows of the children it saw, not the whole month or
--- the history. On Spark rebuilt whole (replace_months_config). PER-CHILD DATA:
--- analytics_reader only.
+-- A run updates the rows its recomputed days change, reading only those days (the whole
+-- dates, and each touched child's earlier days on which some of its plays were
+-- recomputed): each child and scope active on one of them, now or before the run, gets its
+-- months from the first processed month on again, those days' bits replaced in the stored
+-- masks, and its previous active day carried from the months before
+-- (macros/rules/changed_month_keys.sql has the same rule for the strategy, the publish
+-- and the tests). A night costs its days and the current month's rows, not the whole
+-- month's days or the history. On Spark rebuilt whole (replace_months_config). PER-CHILD
+-- DATA: analytics_reader only.
 {{
     config(
         indexes=[
@@ -32,10 +34,39 @@
 {{- storytime.ensure_index(['child_profile_id', 'scope_kind', 'scope_id', 'month_start']) }}
 {%- endif %}
 
-with child_days as (
+with
+
+{%- if updates_months %}
+
+touched_plays as (
+
+    -- the earlier days on which this run recomputed some plays of a child
+    select * from {{ ref('int_touched_plays') }}
+    where touch_kind = 'received'
+
+),
+
+touched_days_masks as (
+
+    {{ storytime.touched_days_masks() }}
+
+),
+{%- endif %}
+
+child_days as (
 
     select * from {{ ref('child_book_activity_days') }}
-    where has_events and {{ storytime.in_processing_range('activity_date') if updates_months else 'true' }}
+    where has_events and {{ storytime.in_date_range('activity_date') if updates_months else 'true' }}
+    {%- if updates_months and storytime.touched_dates() %}
+    union all
+    -- every book of such a child on such a day (its other books count in its scopes too)
+    select * from {{ ref('child_book_activity_days') }}
+    where
+        has_events
+        and {{ storytime.in_dates('activity_date', storytime.touched_dates()) }}
+        and not ({{ storytime.in_date_range('activity_date') }})
+        and (child_profile_id, activity_date) in (select child_profile_id, touched_date from touched_plays)
+    {%- endif %}
 
 ),
 
@@ -96,15 +127,24 @@ day_masks as (
 
 stored_months as (
 
-    -- the rows the previous runs left, from the first processed month on
-    select * from {{ this }}
-    where {{ storytime.in_processed_months('month_start') }}
+    -- the rows the previous runs left from the first processed month on, with the days of
+    -- each that this run recomputed: the whole dates, and its child's touched days
+    select
+        stored.*,
+        {{ storytime.whole_days_mask('stored.month_start') }}
+        | coalesce(touched_days_masks.touched_days_mask, 0) as recomputed_days_mask
+    from {{ this }} as stored
+    left join touched_days_masks
+        on
+            stored.child_profile_id = touched_days_masks.child_profile_id
+            and stored.month_start = touched_days_masks.month_start
+    where {{ storytime.in_processed_months('stored.month_start') }}
 
 ),
 
 changed_pairs as (
 
-    -- active on a processed day now, or before this run
+    -- active on a recomputed day now, or before this run
     select
         scope_kind,
         scope_id,
@@ -116,7 +156,7 @@ changed_pairs as (
         scope_id,
         child_profile_id
     from stored_months
-    where {{ storytime.has_processed_days('active_days_mask', 'month_start') }}
+    where (active_days_mask & recomputed_days_mask) <> 0
 
 ),
 
@@ -134,18 +174,15 @@ stored_changed_months as (
 
 updated_masks as (
 
-    -- the stored mask without its processed days, plus those days as they are now
+    -- the stored mask without its recomputed days, plus those days as they are now
     select
         coalesce(stored_changed_months.scope_kind, day_masks.scope_kind) as scope_kind,
         coalesce(stored_changed_months.scope_id, day_masks.scope_id) as scope_id,
         coalesce(stored_changed_months.child_profile_id, day_masks.child_profile_id) as child_profile_id,
         coalesce(stored_changed_months.month_start, day_masks.month_start) as month_start,
-        -- (the new days are processed days, which the stored mask no longer has: a sum is an or)
+        -- (the new days are recomputed days, which the stored mask no longer has: a sum is an or)
         coalesce(stored_changed_months.active_days_mask, 0)
-        - (
-            coalesce(stored_changed_months.active_days_mask, 0)
-            & {{ storytime.processed_days_mask('coalesce(stored_changed_months.month_start, day_masks.month_start)') }}
-        )
+        - (coalesce(stored_changed_months.active_days_mask, 0) & coalesce(stored_changed_months.recomputed_days_mask, 0))
         + coalesce(day_masks.active_days_mask, 0) as active_days_mask
     from stored_changed_months
     full outer join day_masks
@@ -168,7 +205,7 @@ month_masks as (
         cast({{ dbt.dateadd('day', storytime.highest_set_bit('active_days_mask'), 'month_start') }} as date)
             as last_active_date
     from updated_masks
-    -- a month whose every active day was processed and is gone has no row
+    -- a month whose every active day was recomputed and is gone has no row
     where active_days_mask <> 0
 
 ),
@@ -202,41 +239,33 @@ carried_activity as (
 
 ),
 
-looked_up_activity as (
+earlier_activity as (
 
-    -- a pair with no stored month from the first processed month on: its last active day
-    -- before, through the (child_profile_id, scope_kind, scope_id, month_start) index
+    -- a pair with no stored month from the first processed month on looks its last active
+    -- day before up through the (child_profile_id, scope_kind, scope_id, month_start)
+    -- index; the lookup runs only in that case (a subquery in the else branch)
     select
         changed_pairs.scope_kind,
         changed_pairs.scope_id,
         changed_pairs.child_profile_id,
-        earlier_month.last_active_date
+        case
+            when carried_activity.child_profile_id is not null then carried_activity.last_active_date
+            else (
+                select max(earlier_months.last_active_date)
+                from {{ this }} as earlier_months
+                where
+                    earlier_months.child_profile_id = changed_pairs.child_profile_id
+                    and earlier_months.scope_kind = changed_pairs.scope_kind
+                    and earlier_months.scope_id = changed_pairs.scope_id
+                    and earlier_months.month_start < {{ storytime.date_literal(first_month) }}
+            )
+        end as last_active_date
     from changed_pairs
-    cross join lateral (
-        select max(stored.last_active_date) as last_active_date
-        from {{ this }} as stored
-        where
-            stored.child_profile_id = changed_pairs.child_profile_id
-            and stored.scope_kind = changed_pairs.scope_kind
-            and stored.scope_id = changed_pairs.scope_id
-            and stored.month_start < {{ storytime.date_literal(first_month) }}
-    ) as earlier_month
-    where not exists (
-        select 1
-        from carried_activity
-        where
-            carried_activity.scope_kind = changed_pairs.scope_kind
-            and carried_activity.scope_id = changed_pairs.scope_id
-            and carried_activity.child_profile_id = changed_pairs.child_profile_id
-    )
-
-),
-
-earlier_activity as (
-
-    select * from carried_activity
-    union all
-    select * from looked_up_activity
+    left join carried_activity
+        on
+            changed_pairs.scope_kind = carried_activity.scope_kind
+            and changed_pairs.scope_id = carried_activity.scope_id
+            and changed_pairs.child_profile_id = carried_activity.child_profile_id
 
 ),
 {%- else %}
