@@ -331,6 +331,26 @@ def test_the_first_nights_of_a_month_carry_the_months_before(server):
         wh.drop()
 
 
+def test_the_highest_set_bit_is_exact_for_every_day_mask(warehouse):
+    """child_activity_months finds a mask's last day with storytime.highest_set_bit (double
+    precision): exact at every power of two, its neighbours and the largest mask."""
+    masks = sorted({v for k in range(31) for v in (2**k - 1, 2**k, 2**k + 1)} - {0, 2**31})
+    values = ", ".join(f"({m})" for m in masks)
+    outcome = dbt_invoke.invoke(
+        warehouse.target,
+        [
+            "compile",
+            "--inline",
+            "select x, {{ storytime.highest_set_bit('x') }} as bit"
+            f" from (values {values}) as masks (x)",
+        ],
+        quiet=True,
+    )
+    with warehouse.target.connect() as conn:
+        got = dict(conn.execute(outcome.results[0].node.compiled_code).fetchall())
+    assert got == {m: m.bit_length() - 1 for m in masks}
+
+
 def test_a_rerun_after_events_disappear_equals_a_full_build(events_wh):
     """The app deletes events (a data fix): rerunning their dates leaves no all-time row a
     full build would not give, also for pairs with nothing left on the rerun dates."""

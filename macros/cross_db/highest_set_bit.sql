@@ -1,14 +1,7 @@
 {#- The position (0-based) of the highest set bit of a positive integer below 2^31: for a
-    day mask, the last day's offset from the month start. -#}
-{% macro highest_set_bit(expression) %}
-    {{ return(adapter.dispatch('highest_set_bit', 'storytime')(expression)) }}
-{% endmacro %}
-
-{#- (numeric logarithm: exact at powers of two and below them) -#}
-{% macro default__highest_set_bit(expression) -%}
-    cast(floor(log(2, cast({{ expression }} as numeric))) as integer)
-{%- endmacro %}
-
-{% macro spark__highest_set_bit(expression) -%}
-    (length(bin({{ expression }})) - 1)
+    day mask, the last day's offset from the month start. In double precision: half a unit
+    above the integer keeps powers of two from rounding below their exponent, and stays
+    below the next power (the margin, > 2e-10 at 2^31, is far above the rounding error). -#}
+{% macro highest_set_bit(expression) -%}
+    cast(floor(ln({{ expression }} + 0.5) / ln(2)) as integer)
 {%- endmacro %}

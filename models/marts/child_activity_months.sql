@@ -144,19 +144,39 @@ stored_months as (
 
 changed_pairs as (
 
-    -- active on a recomputed day now, or before this run
+    -- the keys active on a recomputed day now or before this run, with what their stored
+    -- months from the first processed month on say about the months before: the earliest
+    -- one's previous active day (previous active days only grow with the month, so it is
+    -- the least, null first)
     select
         scope_kind,
         scope_id,
-        child_profile_id
-    from day_masks
-    union
-    select
-        scope_kind,
-        scope_id,
-        child_profile_id
-    from stored_months
-    where (active_days_mask & recomputed_days_mask) <> 0
+        child_profile_id,
+        sum(is_stored) as stored_months,
+        sum(case when is_stored = 1 and previous_active_date is null then 1 else 0 end)
+            as stored_months_without_previous,
+        min(previous_active_date) as earliest_stored_previous
+    from (
+        select
+            scope_kind,
+            scope_id,
+            child_profile_id,
+            cast(null as date) as previous_active_date,
+            0 as is_stored,
+            1 as is_changed
+        from day_masks
+        union all
+        select
+            scope_kind,
+            scope_id,
+            child_profile_id,
+            previous_active_date,
+            1 as is_stored,
+            case when (active_days_mask & recomputed_days_mask) <> 0 then 1 else 0 end as is_changed
+        from stored_months
+    ) as key_months
+    group by scope_kind, scope_id, child_profile_id
+    having max(is_changed) = 1
 
 ),
 
@@ -183,7 +203,10 @@ updated_masks as (
         -- (the new days are recomputed days, which the stored mask no longer has: a sum is an or)
         coalesce(stored_changed_months.active_days_mask, 0)
         - (coalesce(stored_changed_months.active_days_mask, 0) & coalesce(stored_changed_months.recomputed_days_mask, 0))
-        + coalesce(day_masks.active_days_mask, 0) as active_days_mask
+        + coalesce(day_masks.active_days_mask, 0) as active_days_mask,
+        stored_changed_months.last_active_date as stored_last_active_date,
+        stored_changed_months.recomputed_days_mask,
+        day_masks.last_active_date as new_last_active_date
     from stored_changed_months
     full outer join day_masks
         on
@@ -202,70 +225,71 @@ month_masks as (
         child_profile_id,
         month_start,
         active_days_mask,
-        cast({{ dbt.dateadd('day', storytime.highest_set_bit('active_days_mask'), 'month_start') }} as date)
-            as last_active_date
+        case
+            when active_days_mask = 0 then null
+            when stored_last_active_date is null then new_last_active_date
+            -- the stored last day was not recomputed: it is still there
+            when (
+                recomputed_days_mask
+                & cast(power(2, {{ dbt.datediff('month_start', 'stored_last_active_date', 'day') }}) as bigint)
+            ) = 0 then greatest(stored_last_active_date, new_last_active_date)
+            else cast({{ dbt.dateadd('day', storytime.highest_set_bit('active_days_mask'), 'month_start') }} as date)
+        end as last_active_date
     from updated_masks
-    -- a month whose every active day was recomputed and is gone has no row
-    where active_days_mask <> 0
 
 ),
 
-ranked_stored_months as (
+carried_months as (
 
+    -- the latest active day of the key's months before this one in this run (a month whose
+    -- days are all gone has none; its mask is dropped after this)
     select
-        scope_kind,
-        scope_id,
-        child_profile_id,
-        previous_active_date,
-        row_number() over (
+        month_masks.*,
+        max(last_active_date) over (
             partition by scope_kind, scope_id, child_profile_id
             order by month_start
-        ) as month_rank
-    from stored_changed_months
-
-),
-
-carried_activity as (
-
-    -- the earliest stored month of a pair from the first processed month on holds its last
-    -- active day before that month (the months before it are not replaced)
-    select
-        scope_kind,
-        scope_id,
-        child_profile_id,
-        previous_active_date as last_active_date
-    from ranked_stored_months
-    where month_rank = 1
+            rows between unbounded preceding and 1 preceding
+        ) as previous_in_run
+    from month_masks
 
 ),
 
 earlier_activity as (
 
-    -- a pair with no stored month from the first processed month on looks its last active
-    -- day before up through the (child_profile_id, scope_kind, scope_id, month_start)
-    -- index; the lookup runs only in that case (a subquery in the else branch)
+    -- else the months before the first processed month: as the key's earliest stored month
+    -- holds them, or, with no stored month, looked up through the (child_profile_id,
+    -- scope_kind, scope_id, month_start) index (the subquery runs only in that branch)
     select
-        changed_pairs.scope_kind,
-        changed_pairs.scope_id,
-        changed_pairs.child_profile_id,
-        case
-            when carried_activity.child_profile_id is not null then carried_activity.last_active_date
-            else (
-                select max(earlier_months.last_active_date)
-                from {{ this }} as earlier_months
-                where
-                    earlier_months.child_profile_id = changed_pairs.child_profile_id
-                    and earlier_months.scope_kind = changed_pairs.scope_kind
-                    and earlier_months.scope_id = changed_pairs.scope_id
-                    and earlier_months.month_start < {{ storytime.date_literal(first_month) }}
-            )
-        end as last_active_date
-    from changed_pairs
-    left join carried_activity
+        carried_months.scope_kind,
+        carried_months.scope_id,
+        carried_months.child_profile_id,
+        carried_months.month_start,
+        carried_months.active_days_mask,
+        carried_months.last_active_date,
+        coalesce(
+            carried_months.previous_in_run,
+            case
+                when changed_pairs.stored_months = 0 then (
+                    select max(earlier_months.last_active_date)
+                    from {{ this }} as earlier_months
+                    where
+                        earlier_months.child_profile_id = carried_months.child_profile_id
+                        and earlier_months.scope_kind = carried_months.scope_kind
+                        and earlier_months.scope_id = carried_months.scope_id
+                        and earlier_months.month_start < {{ storytime.date_literal(first_month) }}
+                )
+                when changed_pairs.stored_months_without_previous > 0 then null
+                else changed_pairs.earliest_stored_previous
+            end
+        ) as previous_active_date
+    from carried_months
+    inner join changed_pairs
         on
-            changed_pairs.scope_kind = carried_activity.scope_kind
-            and changed_pairs.scope_id = carried_activity.scope_id
-            and changed_pairs.child_profile_id = carried_activity.child_profile_id
+            carried_months.scope_kind = changed_pairs.scope_kind
+            and carried_months.scope_id = changed_pairs.scope_id
+            and carried_months.child_profile_id = changed_pairs.child_profile_id
+    -- a month whose every active day was recomputed and is gone has no row
+    where carried_months.active_days_mask <> 0
 
 ),
 {%- else %}
@@ -281,41 +305,28 @@ final as (
 
     select
         -- ids
-        cast(month_masks.scope_kind as {{ dbt.type_string() }}) as scope_kind,
-        month_masks.scope_id,
-        month_masks.child_profile_id,
+        cast(scope_kind as {{ dbt.type_string() }}) as scope_kind,
+        scope_id,
+        child_profile_id,
 
         -- dates
-        month_masks.month_start,
+        month_start,
+        {%- if updates_months %}
+        previous_active_date,
+        {%- else %}
         -- the child's last active day in the scope before this month: a range counts the
         -- child in the first of its months whose mask meets it
-        {%- if updates_months %}
-        coalesce(
-            lag(month_masks.last_active_date) over (
-                partition by month_masks.scope_kind, month_masks.scope_id, month_masks.child_profile_id
-                order by month_masks.month_start
-            ),
-            earlier_activity.last_active_date
-        ) as previous_active_date,
-        {%- else %}
-        lag(month_masks.last_active_date) over (
-            partition by month_masks.scope_kind, month_masks.scope_id, month_masks.child_profile_id
-            order by month_masks.month_start
+        lag(last_active_date) over (
+            partition by scope_kind, scope_id, child_profile_id
+            order by month_start
         ) as previous_active_date,
         {%- endif %}
-        month_masks.last_active_date,
+        last_active_date,
 
         -- numerics
-        month_masks.active_days_mask
+        active_days_mask
 
-    from month_masks
-    {%- if updates_months %}
-    left join earlier_activity
-        on
-            month_masks.scope_kind = earlier_activity.scope_kind
-            and month_masks.scope_id = earlier_activity.scope_id
-            and month_masks.child_profile_id = earlier_activity.child_profile_id
-    {%- endif %}
+    from {{ 'earlier_activity' if updates_months else 'month_masks' }}
 
 )
 
