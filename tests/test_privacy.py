@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from storytime_analytics import cli as storytime_cli
-from storytime_analytics import privacy
+from storytime_analytics import dbt_invoke, privacy
 
 from .scenarios.catalog import asset, at, book, child, event, inputs, user
 from .support import RUN_TIME_COLUMNS, Warehouse
@@ -198,6 +198,27 @@ def test_forget_child_removes_every_row_of_the_child_and_nothing_else(built):
     assert rebuilt == {
         t: rows for t, rows in without(before, {FORGOTTEN}).items() if t not in run_scratch
     }
+
+
+def test_forget_child_cleans_the_keys_an_unpublished_run_left(built):
+    """A run that does not publish (here a dated `dbt run`) leaves the keys it replaced in
+    child_activity_months beside the build copy, child ids included: forget-child deletes
+    them like every other per-child row."""
+    wh = built
+    dbt_invoke.invoke(
+        wh.target,
+        ["run", "--select", "child_activity_months"],
+        dbt_vars={"start_date": LAST.isoformat(), "end_date": LAST.isoformat()},
+        quiet=True,
+    )
+    [keys] = [t for t in per_child_tables(wh) if t.endswith("child_activity_months__changed_keys")]
+    # the platform, books 1 and 2 (Feb 21) and their publishers
+    assert counts_of(snapshot(wh), {FORGOTTEN})[keys] >= 3
+
+    result = cli(wh, "forget-child", str(FORGOTTEN))
+    assert result.returncode == 0, result.stderr
+    assert counts_of(snapshot(wh), {FORGOTTEN}) == dict.fromkeys(per_child_tables(wh), 0)
+    assert keys in result.stdout
 
 
 def stats_naming(wh: Warehouse, child_id: int) -> set[tuple[str, str, str]]:

@@ -144,6 +144,7 @@
 {% macro publish_sql(full=false, keyed_scope=true) %}
     {%- set full = full or storytime.publishes_every_row() -%}
     {%- set statements = [] -%}
+    {%- set copied = [] -%}
     {%- for node in graph.nodes.values() | sort(attribute='name')
             if node.resource_type == 'model' and node.config.materialized in ('table', 'incremental')
             and (node.config.meta or {}).get('published_schema') -%}
@@ -152,22 +153,38 @@
         {%- set columns = adapter.get_columns_in_relation(built) | map(attribute='name') | map('replace', '"', '') | list -%}
         {%- if built.schema != published.schema and columns -%}
             {%- set scope = storytime.publish_scope(node, full, keyed_scope) -%}
-            {%- if storytime.publishes_changed_keys(node, full, keyed_scope) -%}
-                {#- a table by month: the keys the run changed, found before the copy changes -#}
-                {%- set changed = adapter.quote('changed_' ~ node.alias) -%}
+            {%- set changed = storytime.changed_keys_of_this_run(built) if node.config.get('months_onward') else none -%}
+            {%- if changed is not none and storytime.publishes_changed_keys(node, full, keyed_scope) -%}
+                {#- a table by month: the keys this invocation replaced (recorded by the strategy) -#}
                 {%- set keys = node.config.key_columns | join(', ') -%}
-                {%- do statements.append('create temporary table ' ~ changed ~ ' on commit drop as '
-                    ~ storytime.changed_month_keys(built, node.config, in_test=true)
-                    ~ ' union ' ~ storytime.changed_month_keys(published, node.config, in_test=true)) -%}
                 {%- set scope = scope ~ ' and (' ~ keys ~ ') in (select ' ~ keys ~ ' from ' ~ changed ~ ')' -%}
             {%- endif -%}
+            {%- set scopes = [scope] -%}
+            {%- if node.config.get('touched_keys') and keyed_scope and not full
+                    and storytime.touched_dates(in_test=true) -%}
+                {#- a per-child-day mart: its whole dates, and on the earlier dates the
+                    touched pairs only, as its strategy replaced them -#}
+                {%- set date_column = node.config.date_column -%}
+                {%- set scopes = [
+                    storytime.in_date_range(date_column),
+                    '(child_profile_id, book_id, ' ~ date_column ~ ') in (select child_profile_id, book_id, touched_date from '
+                        ~ storytime.existing_relation('int_touched_plays') ~ " where touch_kind = 'received')",
+                ] -%}
+            {%- endif -%}
             {%- set column_list = columns | map('tojson') | join(', ') -%}
-            {%- do statements.append('delete from ' ~ published ~ ' where ' ~ scope) -%}
-            {%- do statements.append('insert into ' ~ published ~ ' (' ~ column_list ~ ') select '
-                ~ column_list ~ ' from ' ~ built ~ ' where ' ~ scope) -%}
+            {%- do copied.append(node.name) -%}
+            {%- for rows in scopes -%}
+                {%- do statements.append('delete from ' ~ published ~ ' where ' ~ rows) -%}
+                {%- do statements.append('insert into ' ~ published ~ ' (' ~ column_list ~ ') select '
+                    ~ column_list ~ ' from ' ~ built ~ ' where ' ~ rows) -%}
+            {%- endfor -%}
+            {%- if node.config.get('months_onward') and node.config.get('key_columns') -%}
+                {#- (the recorded keys name children: nothing keeps them once published) -#}
+                {%- do statements.append('drop table if exists ' ~ storytime.changed_keys_relation(built)) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- do log('publishing ' ~ (statements | length // 2) ~ ' marts' ~ (' (every row)' if full else ''), info=false) -%}
+    {%- do log('publishing ' ~ (copied | length) ~ ' marts' ~ (' (every row)' if full else ''), info=false) -%}
     begin;
     {% for statement in statements -%}
     {{ statement }};
@@ -201,10 +218,10 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- Whether a mart's publish copies only the keys its run changed: a table by month
-    (months_onward, key_columns) after a dated run that published its own changes. Those
-    keys are the ones with a recomputed day in the new rows or in the copy's old rows, the
-    same keys the run replaced (macros/rules/changed_month_keys.sql). -#}
+{#- Whether a mart's publish may copy only the keys its run changed: a table by month
+    (months_onward, key_columns) after a dated run that published its own changes. It does
+    when this invocation's strategy recorded them (changed_keys_of_this_run), else it
+    copies the months from the first processed month on. -#}
 {% macro publishes_changed_keys(node, full, keyed_scope) %}
     {{ return(not full and keyed_scope and node.config.materialized == 'incremental'
         and node.config.get('months_onward') and node.config.get('key_columns')

@@ -1,9 +1,11 @@
 {#- The keys a run changes in a table by month (child_activity_months: a day mask per key
-    and month, config months_onward, key_columns, days_mask). A row changes when a day
-    of its mask is recomputed: a whole date of the run, or an earlier date on which the
-    daily run recomputed some of the row's child's plays (int_touched_plays). The strategy,
-    the publish and the data tests' filter take the keys from these macros; the model
-    computes the same rule. -#}
+    and month; config months_onward, key_columns, days_mask). A row changes when a day of
+    its mask is recomputed: a whole date of the run, or an earlier date on which the daily
+    run recomputed some of the row's child's plays (int_touched_plays). The model finds
+    those keys (its one definition) and returns every month of theirs from the first
+    processed month on, a month whose days are all gone with an empty mask; the strategy
+    records the keys it replaced in a table beside the model's (changed_keys_relation),
+    which the publish and the data tests of the same invocation read. -#}
 
 {#- The run's whole dates in `month_column`'s month as a day mask (bit d - 1 for day d): one
     literal per month of the range, 0 for any other month. A bigint. -#}
@@ -28,10 +30,10 @@
 
 {#- A query of the earlier days on which a daily run recomputed some plays of a child, as
     (child_profile_id, month_start, touched_days_mask); no rows when there are none. -#}
-{% macro touched_days_masks(in_test=false) %}
-    {%- set touched = storytime.touched_dates(in_test) -%}
+{% macro touched_days_masks() %}
+    {%- set touched = storytime.touched_dates() -%}
     {%- if touched -%}
-        {%- set relation = storytime.existing_relation('int_touched_plays') if in_test else ref('int_touched_plays') -%}
+        {%- set relation = ref('int_touched_plays') -%}
         select
             child_profile_id,
             month_start,
@@ -54,23 +56,24 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- The distinct keys (config key_columns) of `relation`'s rows from the first processed
-    month on that have a recomputed day. -#}
-{% macro changed_month_keys(relation, node_config, in_test=false) %}
-    {%- set month = node_config.get('date_column') -%}
-    {%- set mask = node_config.get('days_mask') -%}
-    {%- set keys = node_config.get('key_columns') -%}
-    select {{ keys | join(', ') }}
-    from {{ relation }}
-    where
-        {{ storytime.in_processed_months(month, in_test) }}
-        and ({{ mask }} & {{ storytime.whole_days_mask(month) }}) <> 0
-    union
-    select {% for key in keys %}changed.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
-    from {{ relation }} as changed
-    inner join ({{ storytime.touched_days_masks(in_test) }}) as touched
-        on
-            changed.child_profile_id = touched.child_profile_id
-            and changed.{{ month }} = touched.month_start
-    where (changed.{{ mask }} & touched.touched_days_mask) <> 0
+{#- Where a run by key records the keys it replaced in `relation`: `<table>__changed_keys`
+    in the same schema, commented with the invocation that wrote it. Written in the
+    model's transaction by the strategy, dropped by the publish (it names children). -#}
+{% macro changed_keys_relation(relation) %}
+    {{ return(relation.incorporate(path={'identifier': relation.identifier ~ '__changed_keys'})) }}
+{% endmacro %}
+
+{#- The changed keys' table of `relation` when this invocation's strategy wrote it, else
+    none (the model was not replaced by key in this invocation: a rebuild, a backfill's
+    earlier chunk, a publish or test run of its own). PostgreSQL only. -#}
+{% macro changed_keys_of_this_run(relation) %}
+    {%- if not execute or target.type != 'postgres' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set changed = storytime.changed_keys_relation(relation) -%}
+    {%- set found = run_query("select obj_description(to_regclass('" ~ changed ~ "'), 'pg_class')") -%}
+    {%- if found.rows | length > 0 and found.rows[0][0] == invocation_id -%}
+        {{ return(changed) }}
+    {%- endif -%}
+    {{ return(none) }}
 {% endmacro %}

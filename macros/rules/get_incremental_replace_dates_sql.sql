@@ -10,9 +10,10 @@
     replaces its whole dates and every row whose column holds a value of the new rows: the
     rejects add a daily run's received rejects by id, the reconciliation its recounted
     days. A table by month (config `months_onward`) replaces, from the first processed month
-    on, the rows of the keys (config `key_columns`) the run recomputed and the rows whose
-    stored day mask (config `days_mask`) has a recomputed day (macros/rules/
-    changed_month_keys.sql; a key whose recomputed days are all gone has no new row).
+    on, the rows of the keys (config `key_columns`) the model returns: every month of each
+    key it changed, a month with no day left as an empty mask (config `days_mask`), not
+    inserted. The keys go into a table beside it for the publish and the data tests
+    (macros/rules/changed_month_keys.sql).
     Every other table replaces the touched dates whole.
 
     PostgreSQL only: on Spark the same models use insert_overwrite of the date partitions
@@ -52,27 +53,23 @@
         where replaced.{{ also }} = recomputed.{{ also }};
         {%- endif %}
     {%- elif config.get('months_onward') and storytime.processing_range() is not none -%}
-        {#- (one delete per reason, each a plain join: an OR of them plans no join) -#}
+        {#- the model's rows are every month of the keys it changed, from the first
+            processed month on: record the keys, replace their rows -#}
         {%- set keys = config.require('key_columns') -%}
-        {%- set mask = config.require('days_mask') -%}
-        delete from {{ target_relation }}
-        where
-            {{ storytime.in_replaced_dates(date_column, config) }}
-            and ({{ mask }} & {{ storytime.whole_days_mask(date_column) }}) <> 0;
+        {%- set changed = storytime.changed_keys_relation(target_relation) -%}
+        {%- set kept = config.require('days_mask') ~ ' <> 0' -%}
+        drop table if exists {{ changed }};
+        create unlogged table {{ changed }} as
+        select distinct {{ keys | join(', ') }} from {{ arg_dict['temp_relation'] }};
+        comment on table {{ changed }} is '{{ invocation_id }}';
+        analyze {{ changed }};
 
         delete from {{ target_relation }} as replaced
-        using ({{ storytime.touched_days_masks() }}) as touched
-        where
-            replaced.child_profile_id = touched.child_profile_id
-            and replaced.{{ date_column }} = touched.month_start
-            and (replaced.{{ mask }} & touched.touched_days_mask) <> 0;
-
-        delete from {{ target_relation }} as replaced
-        using (select distinct {{ keys | join(', ') }} from {{ arg_dict['temp_relation'] }}) as recomputed
+        using {{ changed }} as changed
         where
             {{ storytime.in_replaced_dates('replaced.' ~ date_column, config) }}
             {%- for key in keys %}
-            and replaced.{{ key }} = recomputed.{{ key }}
+            and replaced.{{ key }} = changed.{{ key }}
             {%- endfor %};
     {%- else -%}
         delete from {{ target_relation }}
@@ -82,4 +79,8 @@
     insert into {{ target_relation }} ({{ columns }})
     select {{ columns }}
     from {{ arg_dict['temp_relation'] }}
+    {%- if kept is defined %}
+    {#- (an empty day mask only names a changed key whose month has no day left) #}
+    where {{ kept }}
+    {%- endif %}
 {% endmacro %}

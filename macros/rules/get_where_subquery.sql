@@ -9,9 +9,10 @@
       table by its reject_date instead of re-reading raw events). On the per-play and
       per-child-day tables (config touched_keys) a daily run's touched dates are tested
       for the touched pairs only: what it rewrote there; on a table by month (config
-      months_onward, key_columns) the keys with a recomputed day. When the run will
-      publish every row (the build holds changes another job left unpublished: its tests
-      failed, or it died), every row is tested, so that nothing is published untested. -#}
+      months_onward, key_columns) the keys it rewrote, when this invocation did (else its
+      months from the first processed one). When the run will publish every row (the
+      build holds changes another job left unpublished: its tests failed, or it died),
+      every row is tested, so that nothing is published untested. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where == '__processed_dates__' and storytime.publishes_every_row() -%}
@@ -45,12 +46,12 @@
             and node.alias | lower == relation.identifier | lower
             and node.schema | lower == relation.schema | lower -%}
         {%- set date_column = node.config.get('date_column') -%}
-        {%- if date_column and node.config.get('months_onward') and node.config.get('key_columns') -%}
-            {#- a table by month: the rows of the keys with a recomputed day (the keys it rewrote) -#}
+        {%- set changed = storytime.changed_keys_of_this_run(relation) if node.config.get('months_onward') else none -%}
+        {%- if date_column and changed is not none -%}
+            {#- a table by month: the rows of the keys this invocation rewrote -#}
             {%- set months = storytime.in_replaced_dates(date_column, node.config, in_test=true) -%}
             {%- set keys = node.config.key_columns | join(', ') -%}
-            {{ return(months ~ ' and (' ~ keys ~ ') in ('
-                ~ storytime.changed_month_keys(relation, node.config, in_test=true) ~ ')') }}
+            {{ return(months ~ ' and (' ~ keys ~ ') in (select ' ~ keys ~ ' from ' ~ changed ~ ')') }}
         {%- elif date_column -%}
             {{ return(storytime.in_replaced_dates(date_column, node.config, in_test=true)) }}
         {%- endif -%}

@@ -7,10 +7,11 @@
 -- dates, and each touched child's earlier days on which some of its plays were
 -- recomputed): each child and scope active on one of them, now or before the run, gets its
 -- months from the first processed month on again, those days' bits replaced in the stored
--- masks, and its previous active day carried from the months before
--- (macros/rules/changed_month_keys.sql has the same rule for the strategy, the publish
--- and the tests). A night costs its days and the current month's rows, not the whole
--- month's days or the history. On Spark rebuilt whole (replace_months_config). PER-CHILD
+-- masks, and its previous active day carried from the months before; a month left with no
+-- day comes back with an empty mask, which the strategy does not insert. The strategy
+-- records these keys for the publish and the tests (macros/rules/changed_month_keys.sql).
+-- A night costs its days and the current month's rows, not the whole month's days or the
+-- history. On Spark rebuilt whole (replace_months_config). PER-CHILD
 -- DATA: analytics_reader only.
 {{
     config(
@@ -142,41 +143,21 @@ stored_months as (
 
 ),
 
-changed_pairs as (
+changed_keys as (
 
-    -- the keys active on a recomputed day now or before this run, with what their stored
-    -- months from the first processed month on say about the months before: the earliest
-    -- one's previous active day (previous active days only grow with the month, so it is
-    -- the least, null first)
+    -- the keys active on a recomputed day now or before this run
     select
         scope_kind,
         scope_id,
-        child_profile_id,
-        sum(is_stored) as stored_months,
-        sum(case when is_stored = 1 and previous_active_date is null then 1 else 0 end)
-            as stored_months_without_previous,
-        min(previous_active_date) as earliest_stored_previous
-    from (
-        select
-            scope_kind,
-            scope_id,
-            child_profile_id,
-            cast(null as date) as previous_active_date,
-            0 as is_stored,
-            1 as is_changed
-        from day_masks
-        union all
-        select
-            scope_kind,
-            scope_id,
-            child_profile_id,
-            previous_active_date,
-            1 as is_stored,
-            case when (active_days_mask & recomputed_days_mask) <> 0 then 1 else 0 end as is_changed
-        from stored_months
-    ) as key_months
-    group by scope_kind, scope_id, child_profile_id
-    having max(is_changed) = 1
+        child_profile_id
+    from day_masks
+    union
+    select
+        scope_kind,
+        scope_id,
+        child_profile_id
+    from stored_months
+    where (active_days_mask & recomputed_days_mask) <> 0
 
 ),
 
@@ -184,11 +165,27 @@ stored_changed_months as (
 
     select stored_months.*
     from stored_months
-    inner join changed_pairs
+    inner join changed_keys
         on
-            stored_months.scope_kind = changed_pairs.scope_kind
-            and stored_months.scope_id = changed_pairs.scope_id
-            and stored_months.child_profile_id = changed_pairs.child_profile_id
+            stored_months.scope_kind = changed_keys.scope_kind
+            and stored_months.scope_id = changed_keys.scope_id
+            and stored_months.child_profile_id = changed_keys.child_profile_id
+
+),
+
+stored_key_facts as (
+
+    -- what the changed keys' stored months say about the months before the first processed
+    -- month: the earliest one's previous active day (previous active days only grow with
+    -- the month, so it is the least, null first); no row for a key with no stored month
+    select
+        scope_kind,
+        scope_id,
+        child_profile_id,
+        sum(case when previous_active_date is null then 1 else 0 end) as stored_months_without_previous,
+        min(previous_active_date) as earliest_stored_previous
+    from stored_changed_months
+    group by scope_kind, scope_id, child_profile_id
 
 ),
 
@@ -258,7 +255,9 @@ earlier_activity as (
 
     -- else the months before the first processed month: as the key's earliest stored month
     -- holds them, or, with no stored month, looked up through the (child_profile_id,
-    -- scope_kind, scope_id, month_start) index (the subquery runs only in that branch)
+    -- scope_kind, scope_id, month_start) index (the subquery runs only in that branch). A
+    -- month whose every active day was recomputed and is gone keeps its empty mask: it
+    -- names a changed key for the strategy, which does not insert it
     select
         carried_months.scope_kind,
         carried_months.scope_id,
@@ -269,7 +268,7 @@ earlier_activity as (
         coalesce(
             carried_months.previous_in_run,
             case
-                when changed_pairs.stored_months = 0 then (
+                when stored_key_facts.child_profile_id is null then (
                     select max(earlier_months.last_active_date)
                     from {{ this }} as earlier_months
                     where
@@ -278,18 +277,16 @@ earlier_activity as (
                         and earlier_months.scope_id = carried_months.scope_id
                         and earlier_months.month_start < {{ storytime.date_literal(first_month) }}
                 )
-                when changed_pairs.stored_months_without_previous > 0 then null
-                else changed_pairs.earliest_stored_previous
+                when stored_key_facts.stored_months_without_previous > 0 then null
+                else stored_key_facts.earliest_stored_previous
             end
         ) as previous_active_date
     from carried_months
-    inner join changed_pairs
+    left join stored_key_facts
         on
-            carried_months.scope_kind = changed_pairs.scope_kind
-            and carried_months.scope_id = changed_pairs.scope_id
-            and carried_months.child_profile_id = changed_pairs.child_profile_id
-    -- a month whose every active day was recomputed and is gone has no row
-    where carried_months.active_days_mask <> 0
+            carried_months.scope_kind = stored_key_facts.scope_kind
+            and carried_months.scope_id = stored_key_facts.scope_id
+            and carried_months.child_profile_id = stored_key_facts.child_profile_id
 
 ),
 {%- else %}

@@ -41,6 +41,8 @@ WRITTEN_RESOURCE_TYPES = ("model", "seed", "snapshot")
 # The relation whose last_watched_at is a child's last activity (found in the graph).
 ACTIVITY_MODEL = "child_viewing_histories"
 BIGINT_MAX = 2**63 - 1
+# A table by month's changed keys (macros/rules/changed_month_keys.sql).
+CHANGED_KEYS_SUFFIX = "__changed_keys"
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,17 @@ def project_relations(target: db.Target) -> list[ProjectRelation]:
                     name=node.name,
                     schema=schema,
                     alias=node.alias or node.name,
+                    declared_per_child=declared,
+                )
+            )
+        if node.config.get("months_onward"):
+            # the keys a run replaced, kept beside the build copy until it is published
+            # (macros/rules/changed_month_keys.sql: changed_keys_relation)
+            relations.append(
+                ProjectRelation(
+                    name=node.name,
+                    schema=node.schema,
+                    alias=f"{node.alias or node.name}{CHANGED_KEYS_SUFFIX}",
                     declared_per_child=declared,
                 )
             )
