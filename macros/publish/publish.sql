@@ -167,8 +167,8 @@
                 {%- set date_column = node.config.date_column -%}
                 {%- set scopes = [
                     storytime.in_date_range(date_column),
-                    '(child_profile_id, book_id, ' ~ date_column ~ ') in (select child_profile_id, book_id, touched_date from '
-                        ~ storytime.existing_relation('int_touched_plays') ~ " where touch_kind = 'received')",
+                    '(child_profile_id, book_id, ' ~ date_column ~ ') in ('
+                        ~ storytime.touched_pairs(in_test=true) ~ ')',
                 ] -%}
             {%- endif -%}
             {%- set column_list = columns | map('tojson') | join(', ') -%}

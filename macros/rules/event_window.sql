@@ -108,6 +108,16 @@
     {{ return(found.columns[0].values() | list) }}
 {% endmacro %}
 
+{#- The (child_profile_id, book_id, touched_date) pairs whose plays a daily run recomputed
+    on dates before its whole dates (int_touched_plays, kind received), as a query: what
+    the per-play and per-child-day tables replace, publish and test there. in_test: found
+    by name (tests and the publish cannot ref a model they were not parsed with). -#}
+{% macro touched_pairs(in_test=false) %}
+    select distinct child_profile_id, book_id, touched_date
+    from {{ storytime.existing_relation('int_touched_plays') if in_test else ref('int_touched_plays') }}
+    where touch_kind = 'received'
+{% endmacro %}
+
 {#- A predicate keeping the rows of the processed plays, for the per-play and per-child-day
     tables: every pair on the whole dates, and each touched pair on its touched dates.
     `alias` names the row's relation (child_profile_id, book_id). -#}

@@ -22,17 +22,14 @@
     {%- set date_column = config.require('date_column') -%}
     {%- set target_relation = arg_dict['target_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set kept = none -%}  {#- a predicate on the new rows to insert, else all of them -#}
     {%- if config.get('touched_keys') -%}
         delete from {{ target_relation }}
         where {{ storytime.in_date_range(date_column) }};
 
         {%- if storytime.touched_dates() %}
         delete from {{ target_relation }} as replaced
-        using (
-            select distinct child_profile_id, book_id, touched_date
-            from {{ ref('int_touched_plays') }}
-            where touch_kind = 'received'
-        ) as touched
+        using ({{ storytime.touched_pairs() }}) as touched
         where
             replaced.child_profile_id = touched.child_profile_id
             and replaced.book_id = touched.book_id
@@ -79,7 +76,7 @@
     insert into {{ target_relation }} ({{ columns }})
     select {{ columns }}
     from {{ arg_dict['temp_relation'] }}
-    {%- if kept is defined %}
+    {%- if kept %}
     {#- (an empty day mask only names a changed key whose month has no day left) #}
     where {{ kept }}
     {%- endif %}

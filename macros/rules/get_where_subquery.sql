@@ -84,11 +84,7 @@
         union all
         select tested.*
         from {{ relation }} as tested
-        inner join (
-            select distinct child_profile_id, book_id, touched_date
-            from {{ storytime.existing_relation('int_touched_plays') }}
-            where touch_kind = 'received'
-        ) as touched
+        inner join ({{ storytime.touched_pairs(in_test=true) }}) as touched
             on
                 tested.child_profile_id = touched.child_profile_id
                 and tested.book_id = touched.book_id
