@@ -9,8 +9,9 @@
 -- (a date no job processed: left to backfill) or 'whole' (a whole date of this run).
 -- int_touched_plays finds the touched plays in these rows; the rejects and the
 -- reconciliation add the pending ones instead of re-reading their dates. Scratch: rebuilt
--- by every run, empty outside a daily run with a watermark.
-{{ config(unlogged=true) }}
+-- by every run, empty outside a daily run with a watermark. Read in page order (a bitmap
+-- heap scan, pre-hook read_in_heap_order), whatever order the rows were stored in.
+{{ config(unlogged=true, pre_hook="{{ storytime.read_in_heap_order() }}") }}
 {%- set range = storytime.processing_range() -%}
 {%- set received_through = storytime.received_through() -%}
 {%- set ops = target.schema ~ '_ops' %}
