@@ -28,7 +28,12 @@ all_plays as (
 
 touched_pairs as (
 
+    -- in key order: read twice, this CTE is materialised in this order, so the lookups
+    -- below walk the (child_profile_id, book_id) indexes of the per-day and per-play tables
+    -- forward instead of jumping (steady bench, 617 k pairs: 5.7 s against 8.9-10.9 s for
+    -- the same statement unordered), and each group needs no sort
     select * from {{ ref('int_child_book_pairs_recomputed') }}
+    order by child_profile_id, book_id
 
 ),
 
