@@ -299,6 +299,31 @@ def test_nights_across_a_month_end_replace_the_months_from_the_first_processed_o
             where="where month_start = date '2026-04-01' and previous_active_date < month_start",
         )
         assert carried, "no April row carries a March day"
+        # a data fix of 31 March after April's nights: one child's day disappears, and the
+        # rerun of that date (April is stored after it, so the run updates every month of
+        # the keys it changes) carries the child's earlier last March day into April
+        with wh.target.connect() as conn:
+            child = conn.execute(
+                """select min(child_profile_id) from public.usage_events
+                   where occurred_at >= '2026-03-31' and occurred_at < '2026-04-01'
+                     and child_profile_id in (select child_profile_id from public.usage_events
+                                              where occurred_at >= '2026-04-02')"""
+            ).fetchone()[0]
+            conn.execute(
+                """delete from public.usage_events
+                   where child_profile_id = %s
+                     and occurred_at >= '2026-03-31' and occurred_at < '2026-04-01'""",
+                (child,),
+            )
+        april = (
+            "where scope_kind = 'platform' and month_start = date '2026-04-01'"
+            f" and child_profile_id = {child}"
+        )
+        (before,) = wh.rows("child_activity_months", where=april)
+        assert before["previous_active_date"] == dt.date(2026, 3, 31)
+        pipeline.backfill(wh.target, dt.date(2026, 3, 31), dt.date(2026, 3, 31))
+        (after,) = wh.rows("child_activity_months", where=april)
+        assert (after["previous_active_date"] or dt.date.min) < dt.date(2026, 3, 31)
         nightly = wh.every_mart()
         wh.build()
         assert wh.every_mart() == nightly

@@ -56,6 +56,40 @@
     {%- endif -%}
 {% endmacro %}
 
+{#- Whether a run of the table by month (child_activity_months) changes one month only: every
+    recomputed day lies in `first_month` (the first processed month) and no stored row is
+    of a later month. Then each changed key has that one month to update, and its previous
+    active day is its stored row's, or the months before's when it has none. The platform
+    scope has a row for every child and month of any scope, so its latest month is the
+    table's: one lookup at the end of the (scope_kind, scope_id, month_start) index. False
+    while parsing, on a full build and when a month follows. -#}
+{% macro changes_one_month(relation, first_month) %}
+    {%- set processing = storytime.processing_range() -%}
+    {%- if not execute or first_month is none or processing.end.replace(day=1) != first_month -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set latest = run_query(
+        "select max(month_start) from " ~ relation ~ " where scope_kind = 'platform' and scope_id = 0"
+    ).rows[0][0] -%}
+    {{ return(latest is none or latest <= first_month) }}
+{% endmacro %}
+
+{#- The latest active day of a key (the scope_kind, scope_id and child_profile_id columns of
+    `key_alias`) in `relation`'s months before `first_month`, as a scalar subquery through
+    the (child_profile_id, scope_kind, scope_id, month_start) index: what a key with no
+    stored month from the first processed month on carries into it. -#}
+{% macro previous_active_before(relation, key_alias, first_month) %}
+    (
+        select max(earlier_months.last_active_date)
+        from {{ relation }} as earlier_months
+        where
+            earlier_months.child_profile_id = {{ key_alias }}.child_profile_id
+            and earlier_months.scope_kind = {{ key_alias }}.scope_kind
+            and earlier_months.scope_id = {{ key_alias }}.scope_id
+            and earlier_months.month_start < {{ storytime.date_literal(first_month) }}
+    )
+{%- endmacro %}
+
 {#- Where a run by key records the keys it replaced in `relation`: `<table>__changed_keys`
     in the same schema, commented with the invocation that wrote it. Written in the
     model's transaction by the strategy, dropped by the publish (it names children). -#}

@@ -11,8 +11,10 @@
 -- day comes back with an empty mask, which the strategy does not insert. The strategy
 -- records these keys for the publish and the tests (macros/rules/changed_month_keys.sql).
 -- A night costs its days and the current month's rows, not the whole month's days or the
--- history. On Spark rebuilt whole (replace_months_config). PER-CHILD
--- DATA: analytics_reader only.
+-- history; when they are all in one month and no later month is stored (a steady night,
+-- storytime.changes_one_month), each changed key has one row to update, joined to its
+-- recomputed days without the per-key facts and the window several months need. On Spark
+-- rebuilt whole (replace_months_config). PER-CHILD DATA: analytics_reader only.
 {{
     config(
         indexes=[
@@ -30,6 +32,8 @@
 {#- (the first processed month comes from the touched dates of int_touched_plays) -#}
 {%- set first_month = storytime.first_processed_month() %}
 {%- set updates_months = is_incremental() and first_month is not none %}
+{#- (a steady night: its days and the stored rows all in one month) #}
+{%- set one_month = updates_months and storytime.changes_one_month(this, first_month) %}
 {{- storytime.require_column('last_active_date') }}
 {%- if updates_months %}
 {{- storytime.ensure_index(['child_profile_id', 'scope_kind', 'scope_id', 'month_start']) }}
@@ -143,6 +147,40 @@ stored_months as (
 
 ),
 
+{%- if one_month %}
+
+updated_masks as (
+
+    -- each changed key has one month: the stored row without its recomputed days, plus
+    -- those days as they are now; a stored row with none of them does not change
+    select
+        coalesce(stored_months.scope_kind, day_masks.scope_kind) as scope_kind,
+        coalesce(stored_months.scope_id, day_masks.scope_id) as scope_id,
+        coalesce(stored_months.child_profile_id, day_masks.child_profile_id) as child_profile_id,
+        coalesce(stored_months.month_start, day_masks.month_start) as month_start,
+        -- (the new days are recomputed days, which the stored mask no longer has: a sum is an or)
+        coalesce(stored_months.active_days_mask, 0)
+        - (coalesce(stored_months.active_days_mask, 0) & coalesce(stored_months.recomputed_days_mask, 0))
+        + coalesce(day_masks.active_days_mask, 0) as active_days_mask,
+        stored_months.last_active_date as stored_last_active_date,
+        stored_months.recomputed_days_mask,
+        day_masks.last_active_date as new_last_active_date,
+        stored_months.child_profile_id is not null as has_stored_month,
+        stored_months.previous_active_date as stored_previous_active_date
+    from stored_months
+    full outer join day_masks
+        on
+            stored_months.scope_kind = day_masks.scope_kind
+            and stored_months.scope_id = day_masks.scope_id
+            and stored_months.child_profile_id = day_masks.child_profile_id
+            and stored_months.month_start = day_masks.month_start
+    where
+        day_masks.child_profile_id is not null
+        or (stored_months.active_days_mask & stored_months.recomputed_days_mask) <> 0
+
+),
+{%- else %}
+
 changed_keys as (
 
     -- the keys active on a recomputed day now or before this run
@@ -213,15 +251,12 @@ updated_masks as (
             and stored_changed_months.month_start = day_masks.month_start
 
 ),
+{%- endif %}
 
 month_masks as (
 
     select
-        scope_kind,
-        scope_id,
-        child_profile_id,
-        month_start,
-        active_days_mask,
+        updated_masks.*,
         case
             when active_days_mask = 0 then null
             when stored_last_active_date is null then new_last_active_date
@@ -235,6 +270,27 @@ month_masks as (
     from updated_masks
 
 ),
+{%- if one_month %}
+
+earlier_activity as (
+
+    -- the months before: as the key's stored row holds them, or, with no stored row,
+    -- looked up (the subquery runs only in that branch)
+    select
+        scope_kind,
+        scope_id,
+        child_profile_id,
+        month_start,
+        active_days_mask,
+        last_active_date,
+        case
+            when has_stored_month then stored_previous_active_date
+            else {{ storytime.previous_active_before(this, 'month_masks', first_month) }}
+        end as previous_active_date
+    from month_masks
+
+),
+{%- else %}
 
 carried_months as (
 
@@ -268,15 +324,8 @@ earlier_activity as (
         coalesce(
             carried_months.previous_in_run,
             case
-                when stored_key_facts.child_profile_id is null then (
-                    select max(earlier_months.last_active_date)
-                    from {{ this }} as earlier_months
-                    where
-                        earlier_months.child_profile_id = carried_months.child_profile_id
-                        and earlier_months.scope_kind = carried_months.scope_kind
-                        and earlier_months.scope_id = carried_months.scope_id
-                        and earlier_months.month_start < {{ storytime.date_literal(first_month) }}
-                )
+                when stored_key_facts.child_profile_id is null
+                    then {{ storytime.previous_active_before(this, 'carried_months', first_month) }}
                 when stored_key_facts.stored_months_without_previous > 0 then null
                 else stored_key_facts.earliest_stored_previous
             end
@@ -289,6 +338,7 @@ earlier_activity as (
             and carried_months.child_profile_id = stored_key_facts.child_profile_id
 
 ),
+{%- endif %}
 {%- else %}
 
 month_masks as (
