@@ -13,7 +13,8 @@
     on, the rows of the keys (config `key_columns`) the model returns: every month of each
     key it changed, a month with no day left as an empty mask (config `days_mask`), not
     inserted. The keys go into a table beside it for the publish and the data tests
-    (macros/rules/changed_month_keys.sql).
+    (macros/rules/changed_month_keys.sql); their rows are deleted by a hash join
+    (join_keys_by_hash) and the new ones inserted in key order.
     Every other table replaces the touched dates whole.
 
     PostgreSQL only: on Spark the same models use insert_overwrite of the date partitions
@@ -23,6 +24,7 @@
     {%- set target_relation = arg_dict['target_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set kept = none -%}  {#- a predicate on the new rows to insert, else all of them -#}
+    {%- set order = none -%}  {#- the order to insert them in, else as they come -#}
     {%- if config.get('touched_keys') -%}
         delete from {{ target_relation }}
         where {{ storytime.in_date_range(date_column) }};
@@ -55,11 +57,15 @@
         {%- set keys = config.require('key_columns') -%}
         {%- set changed = storytime.changed_keys_relation(target_relation) -%}
         {%- set kept = config.require('days_mask') ~ ' <> 0' -%}
+        {#- (in key order, the first key leading the table's key index: the index entries of
+            one key land together; 7.0-7.8 s against 10.9-12.0 s for 1.24 M rows) -#}
+        {%- set order = keys + [date_column] -%}
         drop table if exists {{ changed }};
         create unlogged table {{ changed }} as
         select distinct {{ keys | join(', ') }} from {{ arg_dict['temp_relation'] }};
         comment on table {{ changed }} is '{{ invocation_id }}';
         analyze {{ changed }};
+        {{ storytime.join_keys_by_hash() }};
 
         delete from {{ target_relation }} as replaced
         using {{ changed }} as changed
@@ -79,5 +85,8 @@
     {%- if kept %}
     {#- (an empty day mask only names a changed key whose month has no day left) #}
     where {{ kept }}
+    {%- endif %}
+    {%- if order %}
+    order by {{ order | join(', ') }}
     {%- endif %}
 {% endmacro %}

@@ -23,7 +23,7 @@
         ],
         **storytime.replace_months_config(
             'month_start',
-            key_columns=['scope_kind', 'scope_id', 'child_profile_id'],
+            key_columns=['child_profile_id', 'scope_kind', 'scope_id'],
             days_mask='active_days_mask',
         ),
     )
