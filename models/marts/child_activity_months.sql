@@ -149,34 +149,11 @@ stored_months as (
 
 {%- if one_month %}
 
-updated_masks as (
+stored_changed_months as (
 
-    -- each changed key has one month: the stored row without its recomputed days, plus
-    -- those days as they are now; a stored row with none of them does not change
-    select
-        coalesce(stored_months.scope_kind, day_masks.scope_kind) as scope_kind,
-        coalesce(stored_months.scope_id, day_masks.scope_id) as scope_id,
-        coalesce(stored_months.child_profile_id, day_masks.child_profile_id) as child_profile_id,
-        coalesce(stored_months.month_start, day_masks.month_start) as month_start,
-        -- (the new days are recomputed days, which the stored mask no longer has: a sum is an or)
-        coalesce(stored_months.active_days_mask, 0)
-        - (coalesce(stored_months.active_days_mask, 0) & coalesce(stored_months.recomputed_days_mask, 0))
-        + coalesce(day_masks.active_days_mask, 0) as active_days_mask,
-        stored_months.last_active_date as stored_last_active_date,
-        stored_months.recomputed_days_mask,
-        day_masks.last_active_date as new_last_active_date,
-        stored_months.child_profile_id is not null as has_stored_month,
-        stored_months.previous_active_date as stored_previous_active_date
-    from stored_months
-    full outer join day_masks
-        on
-            stored_months.scope_kind = day_masks.scope_kind
-            and stored_months.scope_id = day_masks.scope_id
-            and stored_months.child_profile_id = day_masks.child_profile_id
-            and stored_months.month_start = day_masks.month_start
-    where
-        day_masks.child_profile_id is not null
-        or (stored_months.active_days_mask & stored_months.recomputed_days_mask) <> 0
+    -- each changed key has one month: its stored row, if any, is a candidate, which the
+    -- update keeps when a day of it was recomputed or the key has a recomputed day now
+    select * from stored_months
 
 ),
 {%- else %}
@@ -226,10 +203,12 @@ stored_key_facts as (
     group by scope_kind, scope_id, child_profile_id
 
 ),
+{%- endif %}
 
 updated_masks as (
 
-    -- the stored mask without its recomputed days, plus those days as they are now
+    -- the stored mask without its recomputed days, plus those days as they are now (in
+    -- one month, only the rows that change: a recomputed day, stored or new)
     select
         coalesce(stored_changed_months.scope_kind, day_masks.scope_kind) as scope_kind,
         coalesce(stored_changed_months.scope_id, day_masks.scope_id) as scope_id,
@@ -241,7 +220,9 @@ updated_masks as (
         + coalesce(day_masks.active_days_mask, 0) as active_days_mask,
         stored_changed_months.last_active_date as stored_last_active_date,
         stored_changed_months.recomputed_days_mask,
-        day_masks.last_active_date as new_last_active_date
+        day_masks.last_active_date as new_last_active_date,
+        stored_changed_months.child_profile_id is not null as has_stored_month,
+        stored_changed_months.previous_active_date as stored_previous_active_date
     from stored_changed_months
     full outer join day_masks
         on
@@ -249,9 +230,13 @@ updated_masks as (
             and stored_changed_months.scope_id = day_masks.scope_id
             and stored_changed_months.child_profile_id = day_masks.child_profile_id
             and stored_changed_months.month_start = day_masks.month_start
+    {%- if one_month %}
+    where
+        day_masks.child_profile_id is not null
+        or (stored_changed_months.active_days_mask & stored_changed_months.recomputed_days_mask) <> 0
+    {%- endif %}
 
 ),
-{%- endif %}
 
 month_masks as (
 
