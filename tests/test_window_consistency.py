@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
 
 import pytest
 from storytime_analytics import generate, reporting
@@ -25,6 +27,7 @@ FIGURES = {
     "completion_count": "completions",
     "unique_children": "unique_children",
 }
+PLAY_COUNTS = ("total_plays", "completion_count", "plays_with_duration", "valid_plays")
 ALL_TIME = {"total_plays": "total_views"}  # book_engagement's name, where it differs
 
 
@@ -87,6 +90,61 @@ def test_seven_days_within_thirty_within_all_time(built):
         whole = {c: all_time[book_id][ALL_TIME.get(c, c)] for c in FIGURES}
         assert_within(by_days[30], whole, f"book {book_id}: 30 days <= all time")
         assert panel[book_id]["minutes_last_30_days"] <= panel[book_id]["total_minutes_watched"]
+
+
+def test_windows_are_their_days_and_children_distinct_over_them(built):
+    """book_activity_windows adds up the book's days and counts children by the JSON API's
+    month-mask rule (child_activity_months); here, independently, from the per-child rows:
+    the plays begun in the window, the exact seconds of its days rounded once, and the
+    children with a cleaned event on a day of it, each once. The 30-day window crosses a
+    month, so children active in both months must count once."""
+    today = dates(built)
+    windows = {
+        7: (today["last_7_days_start"], today["as_of_date"]),
+        30: (today["last_30_days_start"], today["as_of_date"]),
+    }
+    assert windows[30][0].month != windows[30][1].month
+    days = built.rows("int_child_book_days", schema="analytics_intermediate")
+    plays = built.rows("int_plays", schema="analytics_intermediate")
+    expected = {}
+    for size, (start, end) in windows.items():
+        children, seconds = defaultdict(set), defaultdict(int)
+        for day in days:
+            if start <= day["activity_date"] <= end:
+                children[day["book_id"]].add(day["child_profile_id"])
+                seconds[day["book_id"]] += day["watched_seconds"]
+        counts = defaultdict(lambda: defaultdict(int))
+        for play in plays:
+            if start <= play["play_date"] <= end:
+                book = counts[play["book_id"]]
+                book["total_plays"] += 1
+                book["completion_count"] += play["is_complete"]
+                book["plays_with_duration"] += play["duration_seconds"] is not None
+                book["valid_plays"] += play["is_valid"]
+        for book_id, watched in children.items():
+            exact = D(seconds[book_id]) / 60
+            expected[(book_id, size)] = {
+                "unique_children": len(watched),
+                "total_minutes_watched": exact.quantize(D("0.01"), rounding=ROUND_HALF_UP),
+                **{c: counts[book_id][c] for c in PLAY_COUNTS},
+            }
+    first_month = {
+        d["child_profile_id"]
+        for d in days
+        if windows[30][0] <= d["activity_date"] and d["activity_date"].month == windows[30][0].month
+    }
+    second_month = {
+        d["child_profile_id"]
+        for d in days
+        if d["activity_date"] <= windows[30][1] and d["activity_date"].month == windows[30][1].month
+    }
+    crossing = first_month & second_month
+    assert crossing, "no child active in both months of the 30-day window"
+    actual = {
+        (row["book_id"], row["window_days"]): {c: row[c] for c in FIGURES}
+        for row in built.rows("book_activity_windows")
+    }
+    assert actual == expected
 
 
 def test_a_day_within_its_windows_and_the_report_over_everything_is_all_time(built):

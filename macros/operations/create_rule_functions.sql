@@ -33,31 +33,15 @@
     without SELECT on the per-child mart. PL/pgSQL: resolved at call time (the marts do not
     exist yet on a first run's on-run-start) and planned once per session; one branch per
     scope so that each branch's plan uses the scope's index. -#}
-{#- Children distinct over first_date..last_date in a scope, from child_activity_months
-    (one row per child and month): a child counts once, on the first of its months whose
-    day mask meets the range's days (the month holding first_date, or one after the
-    child's last active day before first_date), so no aggregation by child is needed. -#}
+{#- Children distinct over first_date..last_date in a scope (storytime.counts_child_in_range:
+    one row per child, no aggregation by child). -#}
 {% macro _range_children_query(scope) -%}
             select count(*)
             from child_activity_months as months
             where
                 months.scope_kind = analytics_document.scope
                 and months.scope_id = coalesce(analytics_document.scope_id, 0)
-                and months.month_start
-                between cast(date_trunc('month', first_date) as date) and last_date
-                and months.active_days_mask & (
-                    (cast(1 as bigint) << (least(
-                        last_date, cast(months.month_start + interval '1 month - 1 day' as date)
-                    ) - months.month_start + 1))
-                    - (cast(1 as bigint) << (greatest(first_date, months.month_start) - months.month_start))
-                ) <> 0
-                -- the child's first month in the range: no active day from first_date to
-                -- the month's start
-                and (
-                    months.month_start <= first_date
-                    or months.previous_active_date is null
-                    or months.previous_active_date < first_date
-                )
+                and {{ storytime.counts_child_in_range('months', 'first_date', 'last_date') }}
 {%- endmacro %}
 
 {% macro _analytics_document_query(scope) -%}

@@ -1,25 +1,29 @@
 -- Per book and window (the last 7 and the last 30 days up to the dashboards' "today"):
 -- minutes, plays (all, with a known duration, valid), completions, completion rate and
--- distinct children. The dashboards' only road from
--- per-child facts to counts of children: it belongs to the per_child group (so it may read
--- int_child_book_days and int_plays) and exposes no child id. Minutes are the window's
--- exact seconds rounded once (DECISIONLOG 5). Books without activity in a window have no
--- row for it.
+-- distinct children. Counts and seconds are sums of the book's days in the window
+-- (daily_book_metrics: the exact seconds rounded once, DECISIONLOG 5); children are
+-- distinct over the window by the JSON API's rule (storytime.counts_child_in_range over
+-- child_activity_months' book rows of the window's months), so a night's cost grows with
+-- books times days and the window's month rows, not with the window's per-child days.
+-- The dashboards' only road from per-child facts to counts of children: it belongs to
+-- the per_child group (so it may read child_activity_months) and exposes no child id.
+-- Books without activity in a window have no row for it.
 with dates as (
 
     select * from {{ ref('dashboard_dates') }}
 
 ),
 
-child_book_days as (
+book_days as (
 
-    select * from {{ ref('int_child_book_days') }}
+    select * from {{ ref('daily_book_metrics') }}
 
 ),
 
-plays as (
+child_months as (
 
-    select * from {{ ref('int_plays') }}
+    select * from {{ ref('child_activity_months') }}
+    where scope_kind = 'books'
 
 ),
 
@@ -41,33 +45,40 @@ windows as (
 
 ),
 
-activity as (
+window_totals as (
 
     select
-        child_book_days.book_id,
+        book_days.book_id,
         windows.window_days,
-        sum(child_book_days.watched_seconds) as watched_seconds,
-        count(distinct child_book_days.child_profile_id) as unique_children
-    from child_book_days
+        sum(book_days.watched_seconds) as watched_seconds,
+        sum(book_days.total_plays) as total_plays,
+        sum(book_days.completion_count) as completion_count,
+        sum(book_days.plays_with_duration) as plays_with_duration,
+        sum(book_days.valid_plays) as valid_plays
+    from book_days
     inner join windows
-        on child_book_days.activity_date between windows.window_start_date and windows.window_end_date
-    group by child_book_days.book_id, windows.window_days
+        on book_days.metric_date between windows.window_start_date and windows.window_end_date
+    group by book_days.book_id, windows.window_days
 
 ),
 
-play_totals as (
+window_children as (
 
+    -- per book with activity in the window (its index range of months, on any server)
     select
-        plays.book_id,
-        windows.window_days,
-        count(*) as total_plays,
-        sum(case when plays.is_complete then 1 else 0 end) as completion_count,
-        sum(case when plays.duration_seconds is not null then 1 else 0 end) as plays_with_duration,
-        sum(case when plays.is_valid then 1 else 0 end) as valid_plays
-    from plays
+        window_totals.book_id,
+        window_totals.window_days,
+        count(*) as unique_children
+    from window_totals
     inner join windows
-        on plays.play_date between windows.window_start_date and windows.window_end_date
-    group by plays.book_id, windows.window_days
+        on window_totals.window_days = windows.window_days
+    inner join child_months
+        on
+            window_totals.book_id = child_months.scope_id
+            and {{ storytime.counts_child_in_range(
+                'child_months', 'windows.window_start_date', 'windows.window_end_date'
+            ) }}
+    group by window_totals.book_id, window_totals.window_days
 
 ),
 
@@ -75,30 +86,30 @@ final as (
 
     select
         -- ids
-        activity.book_id,
+        window_totals.book_id,
 
         -- numerics
-        cast(activity.window_days as integer) as window_days,
-        {{ storytime.minutes_from_seconds('activity.watched_seconds', 12) }} as total_minutes_watched,
-        cast(coalesce(play_totals.total_plays, 0) as integer) as total_plays,
-        cast(coalesce(play_totals.completion_count, 0) as integer) as completion_count,
-        cast(coalesce(play_totals.plays_with_duration, 0) as integer) as plays_with_duration,
-        cast(coalesce(play_totals.valid_plays, 0) as integer) as valid_plays,
-        {{ storytime.completion_rate('play_totals.completion_count', 'play_totals.plays_with_duration') }}
+        cast(window_totals.window_days as integer) as window_days,
+        {{ storytime.minutes_from_seconds('window_totals.watched_seconds', 12) }} as total_minutes_watched,
+        cast(window_totals.total_plays as integer) as total_plays,
+        cast(window_totals.completion_count as integer) as completion_count,
+        cast(window_totals.plays_with_duration as integer) as plays_with_duration,
+        cast(window_totals.valid_plays as integer) as valid_plays,
+        {{ storytime.completion_rate('window_totals.completion_count', 'window_totals.plays_with_duration') }}
             as completion_rate,
-        cast(activity.unique_children as integer) as unique_children,
+        cast(coalesce(window_children.unique_children, 0) as integer) as unique_children,
 
         -- dates
         windows.window_start_date,
         windows.window_end_date
 
-    from activity
+    from window_totals
     inner join windows
-        on activity.window_days = windows.window_days
-    left join play_totals
+        on window_totals.window_days = windows.window_days
+    left join window_children
         on
-            activity.book_id = play_totals.book_id
-            and activity.window_days = play_totals.window_days
+            window_totals.book_id = window_children.book_id
+            and window_totals.window_days = window_children.window_days
 
 )
 
