@@ -154,10 +154,15 @@
         {%- if built.schema != published.schema and columns -%}
             {%- set scope = storytime.publish_scope(node, full, keyed_scope) -%}
             {%- set changed = storytime.changed_keys_of_this_run(built) if node.config.get('months_onward') else none -%}
+            {%- set source = built -%}
+            {%- set source_rows = none -%}
             {%- if changed is not none and storytime.publishes_changed_keys(node, full, keyed_scope) -%}
-                {#- a table by month: the keys this invocation replaced (recorded by the strategy) -#}
+                {#- a table by month: the keys this invocation replaced, and their new rows,
+                    recorded by the strategy (copied from there: no lookup of each key) -#}
                 {%- set keys = node.config.key_columns | join(', ') -%}
                 {%- set scope = scope ~ ' and (' ~ keys ~ ') in (select ' ~ keys ~ ' from ' ~ changed ~ ')' -%}
+                {%- set source = changed -%}
+                {%- set source_rows = node.config.days_mask ~ ' <> 0' -%}
             {%- endif -%}
             {%- set scopes = [scope] -%}
             {%- if node.config.get('touched_keys') and keyed_scope and not full
@@ -176,7 +181,7 @@
             {%- for rows in scopes -%}
                 {%- do statements.append('delete from ' ~ published ~ ' where ' ~ rows) -%}
                 {%- do statements.append('insert into ' ~ published ~ ' (' ~ column_list ~ ') select '
-                    ~ column_list ~ ' from ' ~ built ~ ' where ' ~ rows) -%}
+                    ~ column_list ~ ' from ' ~ source ~ ' where ' ~ (source_rows or rows)) -%}
             {%- endfor -%}
             {%- if node.config.get('months_onward') and node.config.get('key_columns') -%}
                 {#- (the recorded keys name children: nothing keeps them once published) -#}

@@ -4,8 +4,9 @@
     run recomputed some of the row's child's plays (int_touched_plays). The model finds
     those keys (its one definition) and returns every month of theirs from the first
     processed month on, a month whose days are all gone with an empty mask; the strategy
-    records the keys it replaced in a table beside the model's (changed_keys_relation),
-    which the publish and the data tests of the same invocation read. -#}
+    records the keys it replaced, with their new rows, in a table beside the model's
+    (changed_keys_relation), which the publish (it copies the rows from there) and the data
+    tests (they read the keys' rows in the table) of the same invocation read. -#}
 
 {#- The run's whole dates in `month_column`'s month as a day mask (bit d - 1 for day d): one
     literal per month of the range, 0 for any other month. A bigint. -#}
@@ -90,9 +91,11 @@
     )
 {%- endmacro %}
 
-{#- Where a run by key records the keys it replaced in `relation`: `<table>__changed_keys`
-    in the same schema, commented with the invocation that wrote it. Written in the
-    model's transaction by the strategy, dropped by the publish (it names children). -#}
+{#- Where a run by key records the keys it replaced in `relation`, as their new rows (every
+    month from the first processed month on; a month with no day left has an empty mask):
+    `<table>__changed_keys` in the same schema, commented with the invocation that wrote
+    it. Written in the model's transaction by the strategy, dropped by the publish (it
+    names children). -#}
 {% macro changed_keys_relation(relation) %}
     {{ return(relation.incorporate(path={'identifier': relation.identifier ~ '__changed_keys'})) }}
 {% endmacro %}
