@@ -109,6 +109,24 @@ def test_a_reader_polling_during_a_daily_run_sees_only_whole_states(backfilled):
     assert set(seen) <= {before, after}, "a reader saw a mix of two runs"
 
 
+def test_the_month_table_is_vacuumed_after_a_run_rewrote_it(backfilled):
+    """child_activity_months' post-hook runs VACUUM after the model's commit, outside a
+    transaction block (where PostgreSQL allows it): the windows after it in the same build
+    and the JSON API read its rewritten pages by index-only scans without the heap."""
+    wh = backfilled
+
+    def vacuums() -> int:
+        with wh.target.connect() as conn:
+            return conn.execute(
+                """select vacuum_count from pg_stat_user_tables
+                   where schemaname = 'analytics_build' and relname = 'child_activity_months'"""
+            ).fetchone()[0]
+
+    before = vacuums()
+    pipeline.daily(wh.target, LAST + dt.timedelta(days=1))
+    assert vacuums() == before + 1
+
+
 def test_a_run_whose_tests_fail_publishes_nothing(backfilled, monkeypatch):
     wh = backfilled
     before = state(wh)

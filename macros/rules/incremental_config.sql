@@ -41,7 +41,9 @@
     a day mask per key and month, and the previous active day). PostgreSQL: replace_dates
     with months_onward: a run replaces, from the first processed month on, the rows of the
     keys (key_columns) it recomputed and of the keys whose stored mask (days_mask) has a
-    processed day. Spark, whose runs replace whole dates anyway, rebuilds the table. -#}
+    processed day. Spark, whose runs replace whole dates anyway, rebuilds the table.
+    Such a run rewrites many rows that the next models and the JSON API read by index-only
+    scans: a VACUUM after its commit marks them all-visible (vacuum_relation). -#}
 {% macro replace_months_config(date_column, key_columns, days_mask) %}
     {{ return(adapter.dispatch('replace_months_config', 'storytime')(date_column, key_columns, days_mask)) }}
 {% endmacro %}
@@ -55,6 +57,7 @@
         'key_columns': key_columns,
         'days_mask': days_mask,
         'on_schema_change': 'append_new_columns',
+        'post_hook': [{'sql': '{{ storytime.vacuum_relation() }}', 'transaction': false}],
     }) }}
 {% endmacro %}
 
