@@ -38,7 +38,7 @@
         select
             child_profile_id,
             month_start,
-            cast(sum(power(2, {{ dbt.datediff('month_start', 'touched_date', 'day') }})) as bigint) as touched_days_mask
+            bit_or({{ storytime.day_bit('month_start', 'touched_date') }}) as touched_days_mask
         from (
             select distinct
                 child_profile_id,

@@ -77,13 +77,14 @@ child_days as (
 
 scoped_days as (
 
+    -- a day may repeat (several books of a scope): bit_or and max ignore repeats
     select
         'platform' as scope_kind,
         cast(0 as bigint) as scope_id,
         child_profile_id,
         activity_date
     from child_days
-    union
+    union all
     select
         'publishers' as scope_kind,
         publisher_id as scope_id,
@@ -91,7 +92,7 @@ scoped_days as (
         activity_date
     from child_days
     where publisher_id is not null
-    union
+    union all
     select
         'books' as scope_kind,
         book_id as scope_id,
@@ -120,8 +121,7 @@ day_masks as (
         scope_id,
         child_profile_id,
         month_start,
-        -- the days are distinct (scoped_days), so the sum is a bitwise or
-        cast(sum(power(2, {{ dbt.datediff('month_start', 'activity_date', 'day') }})) as bigint) as active_days_mask,
+        bit_or({{ storytime.day_bit('month_start', 'activity_date') }}) as active_days_mask,
         max(activity_date) as last_active_date
     from month_days
     group by scope_kind, scope_id, child_profile_id, month_start
@@ -248,7 +248,7 @@ month_masks as (
             -- the stored last day was not recomputed: it is still there
             when (
                 recomputed_days_mask
-                & cast(power(2, {{ dbt.datediff('month_start', 'stored_last_active_date', 'day') }}) as bigint)
+                & {{ storytime.day_bit('month_start', 'stored_last_active_date') }}
             ) = 0 then greatest(stored_last_active_date, new_last_active_date)
             else cast({{ dbt.dateadd('day', storytime.highest_set_bit('active_days_mask'), 'month_start') }} as date)
         end as last_active_date
