@@ -112,7 +112,8 @@ def test_a_reader_polling_during_a_daily_run_sees_only_whole_states(backfilled):
 def test_the_month_table_is_vacuumed_after_a_run_rewrote_it(backfilled):
     """child_activity_months' post-hook runs VACUUM after the model's commit, outside a
     transaction block (where PostgreSQL allows it): the windows after it in the same build
-    and the JSON API read its rewritten pages by index-only scans without the heap."""
+    read its rewritten pages by index-only scans without the heap. (vacuum_count counts
+    manual vacuums only, not autovacuum's.)"""
     wh = backfilled
 
     def vacuums() -> int:

@@ -42,8 +42,8 @@
     with months_onward: a run replaces, from the first processed month on, the rows of the
     keys (key_columns) it recomputed and of the keys whose stored mask (days_mask) has a
     processed day. Spark, whose runs replace whole dates anyway, rebuilds the table.
-    Such a run rewrites many rows that the next models and the JSON API read by index-only
-    scans: a VACUUM after its commit marks them all-visible (vacuum_relation). -#}
+    Such a run rewrites many rows that the next models read by index-only scans: a VACUUM
+    after its commit marks them all-visible (vacuum_relation). -#}
 {% macro replace_months_config(date_column, key_columns, days_mask) %}
     {{ return(adapter.dispatch('replace_months_config', 'storytime')(date_column, key_columns, days_mask)) }}
 {% endmacro %}
