@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from decimal import Decimal
 
 from psycopg.types.json import Jsonb
@@ -13,7 +12,12 @@ from storytime_analytics import db, dbt_invoke
 SOURCE_SCHEMA = "public"
 # One template per pytest-xdist worker (make test runs two): a worker recreates its own at
 # start, which would pull the template from under the other's clones.
-TEMPLATE = "storytime_test_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEMPLATE = "storytime_test_template_" + WORKER
+# Database names in use by this process's warehouses. A new warehouse takes the first free
+# name of its worker: the names (part of dbt's profile) repeat from test to test, so dbt
+# reuses its parse instead of parsing the whole project for every test's first run.
+_NAMES_IN_USE: set[str] = set()
 
 # The published tables and their keys (SPEC section 4), in the oracle's vocabulary.
 PUBLISHED = {
@@ -68,19 +72,28 @@ def create_template(server: db.Target) -> None:
     )
 
 
+def _name(slot: int) -> str:
+    return f"storytime_test_{WORKER}_{slot}"
+
+
 class Warehouse:
     """One private database: the source tables of SPEC section 1 and what dbt builds."""
 
     def __init__(self, server: db.Target):
-        self.name = f"storytime_test_{uuid.uuid4().hex[:10]}"
+        slot = next(n for n in range(len(_NAMES_IN_USE) + 1) if _name(n) not in _NAMES_IN_USE)
+        self.name = _name(slot)
+        _NAMES_IN_USE.add(self.name)
         self.admin = server.with_database("postgres")
         with self.admin.connect(autocommit=True) as conn:
+            # (left behind by an interrupted test run of this worker)
+            conn.execute(f'drop database if exists "{self.name}" with (force)')
             conn.execute(f'create database "{self.name}" template "{TEMPLATE}"')
         self.target = server.with_database(self.name)
 
     def drop(self) -> None:
         with self.admin.connect(autocommit=True) as conn:
             conn.execute(f'drop database if exists "{self.name}" with (force)')
+        _NAMES_IN_USE.discard(self.name)
 
     # -- input -----------------------------------------------------------------
     def load(self, inputs: dict[str, list[dict]]) -> None:
@@ -111,20 +124,19 @@ class Warehouse:
         extra_vars: dict | None = None,
     ) -> None:
         """One dbt invocation: seeds, snapshots and models (and data tests when asked) for
-        the dates start..end, or a full build when start is None; `extra_vars` adds vars."""
-        dbt_vars = dict(extra_vars or {}) or None
+        the dates start..end, or a full build when start is None; `extra_vars` adds vars.
+        The dates go as the runner passes them (run env, which keeps dbt's parse from one
+        invocation to the next); tests of the analyst's `--vars` dates pass them to dbt
+        themselves (test_scenarios.py, test_reruns.py, test_privacy.py)."""
+        dates = None
         if start is not None:
-            dbt_vars = {
-                **(dbt_vars or {}),
-                "start_date": start.isoformat(),
-                "end_date": (end or start).isoformat(),
-            }
+            dates = {"start_date": start.isoformat(), "end_date": (end or start).isoformat()}
         args = (
             ["build"]
             if tests
             else ["build", "--exclude", "resource_type:test", "resource_type:unit_test"]
         )
-        dbt_invoke.invoke(self.target, args, dbt_vars=dbt_vars, quiet=True)
+        dbt_invoke.invoke(self.target, args, dbt_vars=extra_vars, quiet=True, run=dates)
 
     # -- output ----------------------------------------------------------------
     def rows(self, table: str, schema: str = "analytics", where: str = "") -> list[dict]:

@@ -9,9 +9,10 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
-from storytime_analytics import generate, pipeline, runlog
+from storytime_analytics import PROJECT_DIR, generate, pipeline, runlog
 from storytime_analytics.errors import InfrastructureFailure
 
 from .support import Warehouse
@@ -83,6 +84,25 @@ def test_a_daily_run_processes_its_date_and_the_nights_it_missed(generated):
     run = pipeline.daily(wh.target, LAST)  # the night before did not run
     assert run.dates == [LAST - dt.timedelta(days=1), LAST]
     assert pipeline.daily(wh.target, LAST).dates == [LAST]  # a rerun: its date again
+
+
+def test_every_job_of_the_runner_reuses_dbt_s_parse(generated):
+    """dbt parses the whole project again (~5 s) whenever its --vars change, and then
+    rewrites target/partial_parse.msgpack. The runner's jobs pass their dates and settings
+    (the daily job's partitions and statement timeout, a backfill's longer one) as run
+    env, so once parsed, a daily run after a backfill, a backfill after it and a dated
+    build reuse the parse: the file is not written again."""
+    wh = generated
+    saved = (
+        Path(os.environ.get("DBT_TARGET_PATH") or PROJECT_DIR / "target") / "partial_parse.msgpack"
+    )
+    pipeline.backfill(wh.target, FIRST, FIRST)
+    parsed = saved.stat().st_mtime_ns
+    pipeline.daily(wh.target, FIRST + dt.timedelta(days=1))
+    pipeline.backfill(wh.target, FIRST, FIRST, timeout_seconds=120)
+    pipeline.daily(wh.target, FIRST + dt.timedelta(days=2), timeout_seconds=45)
+    wh.build(FIRST)
+    assert saved.stat().st_mtime_ns == parsed
 
 
 def test_overlapping_runs_do_not_interleave(generated):

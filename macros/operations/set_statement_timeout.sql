@@ -1,7 +1,7 @@
 {#- Pre-hook of every model: its statements run under statement_timeout (var
-    statement_timeout_seconds, default 30; the runner raises it for backfills), so a
-    runaway query cannot hold the database. `set local`: it ends with the model's
-    transaction. -#}
+    statement_timeout_seconds, default 30, or the runner's job_setting: it raises it for
+    backfills), so a runaway query cannot hold the database. `set local`: it ends with the
+    model's transaction. -#}
 {% macro set_statement_timeout() %}
     {{ return(adapter.dispatch('set_statement_timeout', 'storytime')()) }}
 {% endmacro %}
@@ -16,5 +16,5 @@
 {% endmacro %}
 
 {% macro postgres__set_statement_timeout() -%}
-    set local statement_timeout = '{{ (var("statement_timeout_seconds") * 1000) | round | int }}ms'
+    set local statement_timeout = '{{ (storytime.job_setting("statement_timeout_seconds") | float * 1000) | round | int }}ms'
 {%- endmacro %}

@@ -24,15 +24,18 @@ def ensure_profile() -> None:
         shutil.copyfile(PROJECT_DIR / "profiles.yml.example", profile)
 
 
-# What a job's run processes, read by the macros at execution time only
-# (macros/rules/processing_range.sql): unlike --vars, changing them does not make dbt
-# parse the whole project again.
+# What a job's run processes and how, read by the macros at execution time only
+# (macros/rules/processing_range.sql, job_setting.sql): unlike --vars, changing them does
+# not make dbt parse the whole project again, so every job of the runner reuses one parse.
 RUN_ENV = {
     "start_date": "STORYTIME_RUN_START_DATE",
     "end_date": "STORYTIME_RUN_END_DATE",
     "received_through": "STORYTIME_RUN_RECEIVED_THROUGH",
     # the job a backfill's invocations belong to (macros/publish/publish.sql)
     "job": "STORYTIME_RUN_JOB",
+    # the vars of the same name (job_setting): the daily job's and a backfill's differ
+    "statement_timeout_seconds": "STORYTIME_RUN_STATEMENT_TIMEOUT_SECONDS",
+    "manage_partitions": "STORYTIME_RUN_MANAGE_PARTITIONS",
 }
 
 
@@ -54,7 +57,11 @@ def invoke(
         full += ["--vars", json.dumps(dbt_vars, default=str)]
     if quiet:
         full = ["--quiet", *full]
-    run_env = {RUN_ENV[k]: str(v) for k, v in (run or {}).items() if v is not None}
+    run_env = {
+        RUN_ENV[k]: str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in (run or {}).items()
+        if v is not None
+    }
     os.environ.update(run_env)
     try:
         result = dbtRunner().invoke(full)

@@ -200,16 +200,18 @@ def daily(
             state = watermark.begin(conn)
         run.dates = whole_dates(state, day)
         run.watermark = state.received_through
-        # the same vars every night, so dbt's partial parse holds; the dates go as run env
-        dbt_vars = {"manage_partitions": True, "statement_timeout_seconds": timeout_seconds}
-        plan = date_vars(run.dates[0], run.dates[-1])
+        # no --vars: dbt's partial parse holds across nights and jobs; the dates and
+        # settings go as run env (dbt_invoke.RUN_ENV)
+        plan = {
+            **date_vars(run.dates[0], run.dates[-1]),
+            "manage_partitions": True,
+            "statement_timeout_seconds": timeout_seconds,
+        }
         if state.last_processed is not None and state.received_through is not None:
             plan["received_through"] = state.dbt_value()
 
         def job():
-            outcome = dbt_invoke.invoke(
-                target, ["build", *NO_UNIT_TESTS], dbt_vars=dbt_vars, run=plan
-            )
+            outcome = dbt_invoke.invoke(target, ["build", *NO_UNIT_TESTS], run=plan)
             relations = relation_names(outcome)
             run.details.update(touched_summary(target, relations))
             with target.connect() as conn:
@@ -241,14 +243,12 @@ def backfill(
 
         # one job for the publication state across its invocations
         job_id = f"backfill-{uuid.uuid4()}"
-        whole_job = {**date_vars(first, last), "job": job_id}
+        setting = {"job": job_id, "statement_timeout_seconds": timeout_seconds}
+        whole_job = {**date_vars(first, last), **setting}
 
         def job():
             relations: dict[str, str] = {}
-            parse_vars = {"statement_timeout_seconds": timeout_seconds}  # one parse for all
-            dbt_invoke.invoke(
-                target, SEED_AND_SNAPSHOT, dbt_vars=parse_vars, run={"job": job_id}, quiet=True
-            )
+            dbt_invoke.invoke(target, SEED_AND_SNAPSHOT, run=setting, quiet=True)
             started = time.monotonic()
             for number, (start, end) in enumerate(slices, 1):
                 progress_bar(number - 1, len(slices), f"processing {start} .. {end}")
@@ -256,8 +256,7 @@ def backfill(
                     target,
                     ["run"],
                     quiet=True,
-                    dbt_vars=parse_vars,
-                    run={**date_vars(start, end), "job": job_id},
+                    run={**date_vars(start, end), **setting},
                 )
                 relations.update(relation_names(outcome))
                 with target.connect() as conn:
@@ -266,7 +265,7 @@ def backfill(
             # write, audit, publish: the chunks are in the build schema; readers see them
             # once the tests passed, all at once (macros/publish/publish.sql)
             for step in (["test", *NO_UNIT_TESTS], ["run-operation", "publish", *KEYS_WHOLE]):
-                dbt_invoke.invoke(target, step, dbt_vars=parse_vars, run=whole_job, quiet=True)
+                dbt_invoke.invoke(target, step, run=whole_job, quiet=True)
             return relations
 
         _recorded(target, run, job)
