@@ -10,9 +10,9 @@
     {%- set single = var('date') -%}
     {%- set start = var('start_date') -%}
     {%- set end = var('end_date') -%}
-    {%- if execute and not (single or start or end) -%}
-        {%- set start = env_var('STORYTIME_RUN_START_DATE', '') or none -%}
-        {%- set end = env_var('STORYTIME_RUN_END_DATE', '') or none -%}
+    {%- if not (single or start or end) -%}
+        {%- set start = storytime.job_setting('start_date') -%}
+        {%- set end = storytime.job_setting('end_date') -%}
     {%- endif -%}
     {%- if single and (start or end) -%}
         {{ exceptions.raise_compiler_error("set either the var date or start_date/end_date, not both") }}
@@ -44,11 +44,7 @@
 {#- The receive time a daily run read up to (var received_through, or the runner's
     STORYTIME_RUN_RECEIVED_THROUGH at execution time, as the dates), or none. -#}
 {% macro received_through() %}
-    {%- set value = var('received_through', none) -%}
-    {%- if execute and value is none -%}
-        {%- set value = env_var('STORYTIME_RUN_RECEIVED_THROUGH', '') or none -%}
-    {%- endif -%}
-    {{ return(value) }}
+    {{ return(var('received_through') or storytime.job_setting('received_through')) }}
 {% endmacro %}
 
 {#- A predicate keeping the rows a job may read: those received up to the receive time the
