@@ -39,8 +39,9 @@
             child_profile_id,
             month_start,
             bit_or({{ storytime.day_bit('month_start', 'touched_date') }}) as touched_days_mask
+        -- (a child's day repeats once per touched book: bit_or ignores repeats)
         from (
-            select distinct
+            select
                 child_profile_id,
                 touched_date,
                 cast({{ dbt.date_trunc('month', 'touched_date') }} as date) as month_start
